@@ -1,0 +1,63 @@
+/**
+ * The error catalogue: every error Ostiary reports has a stable code, an HTTP status and a
+ * meaning. Codes never change once released; add new ones instead. `docs/errors.md` lists
+ * the same entries and a test fails when the two disagree.
+ */
+export const ERROR_CATALOGUE = Object.freeze({
+  OST_VALIDATION: { status: 400, meaning: 'Input failed validation; details name the field.' },
+  OST_NOT_FOUND: { status: 404, meaning: 'The object does not exist.' },
+  OST_CONFLICT: { status: 409, meaning: 'The object changed or exists already.' },
+  OST_ILLEGAL_TRANSITION: { status: 409, meaning: 'The operation status machine forbids this change.' },
+  OST_LEASE_LOST: { status: 409, meaning: 'A worker no longer holds the lease of the operation it reports on.' },
+  OST_CONFIG: { status: 500, meaning: 'Configuration is missing or invalid; the message names the setting.' },
+  OST_STORE: { status: 503, meaning: 'The database failed or is unreachable.' },
+  OST_VAULT_KEY: { status: 500, meaning: 'The master key is missing, malformed or its key file is readable by others.' },
+  OST_VAULT_TAMPERED: { status: 500, meaning: 'A stored secret failed authentication: it was altered or belongs to another key.' },
+  OST_PASSWORD_POLICY: { status: 400, meaning: 'A password policy cannot produce a password (e.g. minimums exceed length).' },
+  OST_TEMPLATE_PARSE: { status: 400, meaning: 'A template has a syntax error at the given line and column.' },
+  OST_TEMPLATE_LINT: { status: 400, meaning: 'A template failed lint with at least one error.' },
+  OST_MASK_UNFILLED: { status: 400, meaning: 'A mask in the template has no value for this operation.' },
+  OST_EXECUTOR_UNKNOWN: { status: 400, meaning: 'No executor is registered under that name.' },
+  OST_EXEC_CONNECT: { status: 502, meaning: 'Could not connect to the target (retryable).' },
+  OST_EXEC_TIMEOUT: { status: 504, meaning: 'The target did not answer in time (retryable).' },
+  OST_EXEC_AUTH: { status: 502, meaning: 'The target rejected the credential (final).' },
+  OST_EXEC_HOST_KEY: { status: 502, meaning: 'The SSH host key differs from the pinned one (final).' },
+  OST_EXEC_STEP_FAILED: { status: 502, meaning: 'A template step failed on the target (final).' },
+  OST_EXEC_CANCELLED: { status: 409, meaning: 'The operation was cancelled while it ran.' },
+  OST_OPERATION_TIMEOUT: { status: 504, meaning: 'The whole operation exceeded its time limit.' },
+  OST_ABANDONED: { status: 500, meaning: 'The worker running the attempt stopped renewing its lease.' },
+  OST_INTERNAL: { status: 500, meaning: 'An unexpected error; the message never carries secret data.' },
+} as const);
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface OstiaryErrorOptions {
+  readonly details?: Readonly<Record<string, unknown>>;
+  readonly cause?: unknown;
+}
+
+/** The one error type that crosses module boundaries; `code` is stable, `message` is for people. */
+export class OstiaryError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: OstiaryErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'OstiaryError';
+    this.code = code;
+    this.details = Object.freeze({ ...options.details });
+  }
+
+  get httpStatus(): number {
+    return ERROR_CATALOGUE[this.code].status;
+  }
+}
+
+export function isOstiaryError(error: unknown): error is OstiaryError {
+  return error instanceof OstiaryError;
+}
+
+/** A validation error that names the field, e.g. `validationError('device.port', 'expected 1..65535')`. */
+export function validationError(field: string, expected: string): OstiaryError {
+  return new OstiaryError('OST_VALIDATION', `${field}: ${expected}`, { details: { field } });
+}
