@@ -189,7 +189,8 @@ export interface HeartbeatResult {
 export interface RecoveredOperation {
   readonly operationId: string;
   readonly attemptId: string;
-  readonly nextStatus: 'scheduled' | 'failed';
+  /** `cancelled` when a cancel was requested while the abandoned attempt ran. */
+  readonly nextStatus: 'scheduled' | 'failed' | 'cancelled';
 }
 
 export interface QueueStats {

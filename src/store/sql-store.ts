@@ -1,0 +1,29 @@
+import { createCredentialRepository } from './credential-repository.js';
+import { createDeviceRepository } from './device-repository.js';
+import { migrateToLatest } from './migrator.js';
+import { createOperationQueue } from './operations/operation-queue.js';
+import { createOutboxRepository } from './outbox-repository.js';
+import { createSecretRepository } from './secret-repository.js';
+import { createStoreContext } from './store-context.js';
+import type { StoreDialect } from './store-dialect.js';
+import type { Store } from './store.js';
+import { createTemplateRepository } from './template-repository.js';
+
+/** The one Store implementation; everything dialect-specific comes in through `dialect`. */
+export function createSqlStore(dialect: StoreDialect, clock: () => number): Store {
+  const ctx = createStoreContext(dialect, clock);
+  let closing: Promise<void> | null = null;
+  return Object.freeze({
+    capabilities: dialect.capabilities,
+    devices: createDeviceRepository(ctx),
+    credentials: createCredentialRepository(ctx),
+    secrets: createSecretRepository(ctx),
+    templates: createTemplateRepository(ctx),
+    operations: createOperationQueue(ctx),
+    outbox: createOutboxRepository(ctx),
+    signals: dialect.signals,
+    migrate: () => migrateToLatest(dialect.db, dialect.schemaTypes),
+    // Idempotent: a second close waits for the first.
+    close: () => (closing ??= dialect.close()),
+  });
+}

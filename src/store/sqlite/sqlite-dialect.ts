@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import type { Database } from '../database.js';
+import type { StoreDialect } from '../store-dialect.js';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
+import { classifySqliteError } from './sqlite-errors.js';
+import { sqliteSchemaTypes } from './sqlite-schema-types.js';
+import { SqliteSignals } from './sqlite-signals.js';
+
+/** How long a connection waits for another process's write lock before SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/** Opens the SQLite file (or `:memory:`), creating its directory when missing. */
+export function openSqliteDialect(path: string): StoreDialect {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const handle = new BetterSqlite3(path);
+  handle.pragma('journal_mode = WAL');
+  handle.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  handle.pragma('foreign_keys = ON');
+  // With WAL, NORMAL is durable against application crashes; only a power loss can lose the last commits.
+  handle.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: handle }) });
+  const signals = new SqliteSignals();
+  return Object.freeze({
+    capabilities: Object.freeze({ dialect: 'sqlite', multiProcess: false, crossProcessSignals: false }),
+    db,
+    schemaTypes: sqliteSchemaTypes,
+    signals,
+    // Kysely runs everything on the one connection behind a mutex, so this process's
+    // transactions are serialized, and BEGIN IMMEDIATE serializes them with other processes:
+    // one write transaction at a time, nothing to skip or lock.
+    lockSkippingLocked: (query) => query,
+    lockDevice: async () => {},
+    lockOutbox: async () => {},
+    notifyOnCommit: async () => {},
+    notifyAfterCommit: () => signals.emit(),
+    classifyError: classifySqliteError,
+    close: async () => {
+      signals.close();
+      await db.destroy();
+    },
+  } satisfies StoreDialect);
+}
