@@ -15,7 +15,29 @@ export interface Executor {
    * {@link ExecutorError} saying whether the engine should retry.
    */
   run(context: ExecutionContext): Promise<ExecutionOutcome>;
+  /**
+   * Logs in to the device as `username` with `password`, then logs out: the rotation's
+   * verify and probe steps (DESIGN.md §4). Resolves `rejected` only when the target refused
+   * the password; when it cannot tell (unreachable, timeout) it throws a retryable
+   * {@link ExecutorError}, so "could not check" is never read as "wrong password".
+   * Executors without a login of their own (`http`) leave it out.
+   */
+  verifyLogin?(check: LoginCheck): Promise<LoginVerdict>;
 }
+
+/** One login to try, for {@link Executor.verifyLogin}. */
+export interface LoginCheck {
+  readonly device: Device;
+  /** The device's settings for this executor, as in {@link ExecutionContext.executorConfig}. */
+  readonly executorConfig?: unknown;
+  readonly username: string;
+  readonly password: string;
+  /** Only `connectMs` and `readMs` apply. @defaultValue DEFAULT_TIMEOUTS */
+  readonly timeouts?: OperationTimeouts;
+  readonly signal?: AbortSignal;
+}
+
+export type LoginVerdict = 'accepted' | 'rejected';
 
 /** What the engine gives an executor for one attempt. */
 export interface ExecutionContext {
@@ -31,6 +53,12 @@ export interface ExecutionContext {
   readonly masks: Readonly<Record<string, string>>;
   /** Login material for the target (password or private key), when there is a credential. */
   readonly login: LoginMaterial | null;
+  /**
+   * The device's settings for this executor (e.g. `{ database: 'app', sslmode: 'verify-full' }`
+   * for `postgres`), unparsed: the executor reads them with its `configSchema` and fails
+   * with `OST_VALIDATION` naming the field. Absent means the executor's defaults.
+   */
+  readonly executorConfig?: unknown;
   readonly timeouts: OperationTimeouts;
   /** Aborted on cancel or whole-operation timeout; executors must tear the connection down. */
   readonly signal: AbortSignal;
