@@ -1,0 +1,28 @@
+import { Engine } from '../engine/index.js';
+import type { EngineSettingsInput } from '../engine/index.js';
+import type { Store } from '../store/store.js';
+import { openVault } from '../vault/vault.js';
+import type { Logger } from 'pino';
+import type { OstiaryConfig } from './config.js';
+import { defaultExecutors } from './executor-set.js';
+
+/** Engine flags shared by `start` and `worker`. */
+export interface EngineFlags {
+  readonly concurrency?: number;
+  readonly perDeviceLimit?: number;
+  readonly leaseMs?: number;
+}
+
+/** Opens the vault (its key file is created on first start) and starts an engine on the store. */
+export async function startEngine(config: OstiaryConfig, store: Store, flags: EngineFlags, logger: Logger): Promise<Engine> {
+  const vault = await openVault({ dataDir: config.dataDir, masterKey: config.masterKey });
+  const settings: EngineSettingsInput = {
+    ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
+    ...(flags.perDeviceLimit === undefined ? {} : { perDeviceLimit: flags.perDeviceLimit }),
+    ...(flags.leaseMs === undefined ? {} : { leaseMs: flags.leaseMs }),
+  };
+  const engine = new Engine({ ...settings, store, vault, executors: await defaultExecutors(), logger: logger.child({ component: 'engine' }) });
+  await engine.start();
+  logger.info({ workerId: engine.settings.workerId, concurrency: engine.settings.concurrency, perDeviceLimit: engine.settings.perDeviceLimit }, 'engine started');
+  return engine;
+}

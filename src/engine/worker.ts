@@ -1,0 +1,100 @@
+import type { AttemptRunnerDeps } from './attempt-runner.js';
+import { AttemptRunner } from './attempt-runner.js';
+
+/**
+ * The claim loop of one engine. It claims while fewer than `concurrency` attempts run, is
+ * woken by the store's work signals and by every attempt that ends, and polls every
+ * `pollMs` as a fallback (a retry whose time has come sends no signal).
+ */
+export class Worker {
+  readonly #running = new Map<string, { runner: AttemptRunner; done: Promise<void> }>();
+  #filling: Promise<void> | null = null;
+  #wokenWhileFilling = false;
+  #stopped = true;
+  #poll: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: AttemptRunnerDeps) {}
+
+  /** Attempts running now. */
+  get busy(): number {
+    return this.#running.size;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#poll = setInterval(() => this.wake(), this.deps.settings.pollMs);
+    this.wake();
+  }
+
+  /** Claims due work now, up to the concurrency limit. Safe to call at any time, as often as wanted. */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#filling) {
+      this.#wokenWhileFilling = true;
+      return;
+    }
+    this.#filling = this.#fill().finally(() => (this.#filling = null));
+  }
+
+  /**
+   * Stops claiming and waits up to `drainMs` for running attempts; attempts still running
+   * then are stopped and handed back to the queue, waiting at most `stopGraceMs` more.
+   */
+  async stop(drainMs: number): Promise<void> {
+    this.#stopped = true;
+    if (this.#poll) clearInterval(this.#poll);
+    this.#poll = null;
+    await this.#filling;
+    if (await this.#allDoneWithin(drainMs)) return;
+    for (const { runner } of this.#running.values()) runner.shutdown();
+    await this.#allDoneWithin(this.deps.settings.stopGraceMs + 1_000);
+  }
+
+  async #fill(): Promise<void> {
+    try {
+      do {
+        this.#wokenWhileFilling = false;
+        await this.#claimWhileRoom();
+      } while (this.#wokenWhileFilling && !this.#stopped);
+    } catch (error) {
+      this.deps.logger.warn({ error: String(error) }, 'claiming work failed; retrying at the next poll');
+    }
+  }
+
+  async #claimWhileRoom(): Promise<void> {
+    const { store, settings, executors } = this.deps;
+    while (!this.#stopped && this.#running.size < settings.concurrency) {
+      const claim = await store.operations.claimNext({
+        workerId: settings.workerId,
+        leaseMs: settings.leaseMs,
+        perDeviceLimit: settings.perDeviceLimit,
+        executors: executors.names(),
+      });
+      if (!claim) return;
+      // Claimed while stopping: it runs anyway, and stop() waits for it like any other.
+      this.#launch(new AttemptRunner(this.deps, claim), claim.attempt.id);
+    }
+  }
+
+  #launch(runner: AttemptRunner, attemptId: string): void {
+    const done = runner
+      .run()
+      .catch((error: unknown) => this.deps.logger.error({ attemptId, error: String(error) }, 'attempt runner failed'))
+      .finally(() => {
+        this.#running.delete(attemptId);
+        this.wake();
+      });
+    this.#running.set(attemptId, { runner, done });
+  }
+
+  async #allDoneWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const all = Promise.all([...this.#running.values()].map(({ done }) => done)).then(() => true);
+    try {
+      return await Promise.race([all, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
