@@ -7,6 +7,9 @@ import type { Executor } from '../executors/executor.js';
 const EXECUTOR_LOADERS: Readonly<Record<string, () => Promise<Executor>>> = Object.freeze({
   local: async () => new (await import('../executors/local/local-executor.js')).LocalExecutor(),
   ssh: async () => (await import('../executors/ssh/ssh-executor.js')).sshExecutor,
+  postgres: async () => new (await import('../executors/postgres/postgres-executor.js')).PostgresExecutor(),
+  mysql: async () => new (await import('../executors/mysql/mysql-executor.js')).MysqlExecutor(),
+  http: async () => new (await import('../executors/http/http-executor.js')).HttpExecutor(),
 });
 
 /** Names of the executors above; `ops submit` refuses others, which no worker would ever claim. */

@@ -13,4 +13,7 @@ export * from './ssh/ssh-program.js';
 export { parseSshTemplate } from './ssh/parse-ssh-template.js';
 export type * from './local/local-program.js';
 export { parseLocalTemplate } from './local/parse-local-template.js';
+// The SQL and HTTP dialects' own helpers (rendering, escaping) stay in ./sql and ./http.
+export type { SqlProgram } from './sql/sql-program.js';
+export type { HttpProgram } from './http/http-program.js';
 export * from './lint.js';

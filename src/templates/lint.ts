@@ -1,12 +1,15 @@
 import { OstiaryError } from '../domain/index.js';
 import type { TemplateType } from '../domain/index.js';
 import type { Diagnostic } from './ast.js';
+import { parseHttpSource } from './http/parse-http-template.js';
 import type { LintRule } from './lint/lint-rule.js';
 import { missingFinalCheck, newPasswordUnused, passwordMaskInTask } from './lint/password-change-checks.js';
 import { secretInShell } from './lint/secret-in-shell.js';
 import { unknownMask, unusedDeclaration } from './lint/unknown-mask.js';
 import { parseLocalSource } from './local/parse-local-template.js';
 import { sortDiagnostics } from './parse-result.js';
+import { parseSqlSource } from './sql/parse-sql-template.js';
+import { MYSQL_SQL_DIALECT, POSTGRES_SQL_DIALECT } from './sql/sql-dialect.js';
 import { parseSshSource } from './ssh/parse-ssh-template.js';
 import type { TemplateDialect, TemplateProgram } from './template-program.js';
 
@@ -16,7 +19,10 @@ export interface LintOptions {
   readonly type?: TemplateType;
 }
 
-/** Semantic rules, run on the steps that parsed even when other lines did not. */
+/**
+ * Semantic rules, run on the steps that parsed even when other lines did not. Each rule
+ * decides which dialects it applies to (docs/templates.md lists them).
+ */
 const RULES: readonly LintRule[] = [unknownMask, unusedDeclaration, secretInShell, missingFinalCheck, newPasswordUnused, passwordMaskInTask];
 
 /**
@@ -37,6 +43,12 @@ function parseSource(dialect: TemplateDialect, source: string): { program: Templ
       return parseSshSource(source);
     case 'local':
       return parseLocalSource(source);
+    case 'postgres':
+      return parseSqlSource(source, POSTGRES_SQL_DIALECT);
+    case 'mysql':
+      return parseSqlSource(source, MYSQL_SQL_DIALECT);
+    case 'http':
+      return parseHttpSource(source);
     default:
       return unknownDialect(dialect);
   }

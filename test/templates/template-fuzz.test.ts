@@ -3,17 +3,19 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { TEMPLATE_TYPES } from '../../src/domain/index.js';
 import type { TemplateType } from '../../src/domain/index.js';
-import { lintTemplate, maskNamesOf, parseSshTemplate, parseTemplate, renderArgument, sourceTextOf, TEMPLATE_DIALECTS } from '../../src/templates/index.js';
-import type { Diagnostic, SourceLocation } from '../../src/templates/index.js';
+import { lintTemplate, maskNamesOf, parseSshTemplate, parseTemplate, programArguments, renderArgument, sourceTextOf, TEMPLATE_DIALECTS } from '../../src/templates/index.js';
+import type { Diagnostic, SourceLocation, TemplateProgram } from '../../src/templates/index.js';
 
 const EXAMPLES = [
   '# Restart a service\nset-read-timeout 15\nexpect "*$"\nexec "sudo service [#SERVICE#] restart"\nexpect "*$"\nend\n',
   'expect "*$"\nexec "passwd"\nexpect "*urrent*assword:"\nexec "[#CURRENT_PASSWORD#]"\nexpect "*ew*assword:"\nexec "[#NEW_PASSWORD#]"\nexpect "*etype*ew*assword:"\nexec "[#NEW_PASSWORD#]"\nexpect "*updated successfully*"\nend\n',
   '#@var SERVICE "^[a-z0-9_.-]+$" "Service to restart"\nset-new-line-mode windows\nexpect-regex "/\\$ $/m"\nno-expect "*denied*"\nsleep "2"\nwrite "[#SERVICE#]"\nend',
+  "#@var NAME \"[a-z]+\"\nALTER ROLE [#USERNAME#] WITH PASSWORD '[#NEW_PASSWORD#]';\nSELECT 'it''s [#NAME#]', $$x$$ FROM \"t_[#NAME#]\" -- note\nINSERT INTO t (a,\n  b) VALUES (1, /* c */ 2)\n",
+  'set-request-method POST\nset-content-type application/json\nset-request-header "Authorization: Bearer [#TOKEN#]"\nset-request-content "{"new": "[#NEW_PASSWORD#]"}"\nrequest "https://[#IP#]:[#CONNECT_PORT#]/api/[#USERNAME#]?q=1"\nexpect "HTTP/1.1 200*"\n',
 ];
 
 /** Characters that stress the lexer: quotes, mask brackets, escapes, line breaks, unicode. */
-const NASTY = ['"', '"', '[#', '#]', '[', ']', '#', '#@var ', '\\', '\\"', '\n', '\r', '\r\n', ' ', '\t', '/', '*', '$(', '`', 'é', '😀', '\u2028', '\uFEFF', '\u0000', '[#A#]', '[#new_password#]', 'exec ', 'end', '0', '9999999'];
+const NASTY = ['"', '"', '[#', '#]', '[', ']', '#', '#@var ', '\\', '\\"', '\n', '\r', '\r\n', ' ', '\t', '/', '*', '$(', '`', 'é', '😀', '\u2028', '\uFEFF', '\u0000', '[#A#]', '[#new_password#]', 'exec ', 'end', '0', '9999999', "'", '$$', '--', '/*', '*/', '(', ';', 'request "http://'];
 
 type Mutation = (source: string) => string;
 
@@ -57,7 +59,7 @@ function assertDiagnostics(diagnostics: readonly Diagnostic[], lines: readonly s
   }
 }
 
-/** Parses and lints in every dialect, checking every diagnostic and every node is located. */
+/** Parses and lints in every dialect, checking every diagnostic, node and argument is located and renders. */
 function checkSource(source: string, type: TemplateType | undefined): void {
   const lines = source.split(/\r\n|\r|\n/);
   for (const dialect of TEMPLATE_DIALECTS) {
@@ -66,13 +68,25 @@ function checkSource(source: string, type: TemplateType | undefined): void {
     assert.equal(result.ok, !result.diagnostics.some((entry) => entry.severity === 'error'));
     assertDiagnostics(lintTemplate(source, { dialect, type }), lines);
     if (!result.ok) continue;
-    const nodes = result.value.kind === 'ssh-program' ? result.value.steps : result.value.lines;
-    for (const node of nodes) assertLocated(node.loc, lines, node.kind);
+    for (const node of nodesOf(result.value)) assertLocated(node.loc, lines, node.kind);
     const values = Object.fromEntries(maskNamesOf(result.value).map((name) => [name, 'v']));
-    for (const node of nodes) {
-      const argument = 'text' in node ? node.text : 'pattern' in node ? node.pattern : null;
-      if (argument) assert.equal(typeof renderArgument(argument, values), 'string');
+    for (const argument of programArguments(result.value)) {
+      assertLocated(argument.loc, lines, 'argument');
+      assert.equal(typeof renderArgument(argument, values), 'string');
     }
+  }
+}
+
+/** The located top-level nodes of a program: steps, shell lines or statements. */
+function nodesOf(program: TemplateProgram): readonly { readonly kind: string; readonly loc: SourceLocation }[] {
+  switch (program.kind) {
+    case 'ssh-program':
+    case 'http-program':
+      return program.steps;
+    case 'local-program':
+      return program.lines;
+    case 'sql-program':
+      return program.statements;
   }
 }
 

@@ -35,6 +35,8 @@ describe('ostiary templates lint', { concurrency: true }, () => {
     await writeFile(file('restart.ssh'), '# Restart a service\r\nset-read-timeout 15\r\nexpect "*$"\r\nexec "sudo service [#SERVICE#] restart"\r\nexpect "*$"\r\nend\r\n');
     await writeFile(file('broken.ssh'), 'expect "*$"\nexec "echo [#NEW_PASSWORD#] | chpasswd\n  exce "ls"\n');
     await writeFile(file('secret.sh'), 'echo [#NEW_PASSWORD#] | chpasswd\n');
+    await writeFile(file('rotate.sql'), "ALTER ROLE [#USERNAME#] WITH PASSWORD '[#NEW_PASSWORD#]';\n");
+    await writeFile(file('broken.sql'), "SELECT '[#TICKET#]';\nALTER ROLE x WITH PASSWORD [#NEW_PASSWORD#];\n");
   });
 
   after(async () => {
@@ -69,6 +71,18 @@ describe('ostiary templates lint', { concurrency: true }, () => {
     const run = await ostiary('templates', 'lint', '--dialect', 'local', file('secret.sh'));
     assert.equal(run.code, 1);
     assert.match(run.stdout, /secret\.sh:1:1: error: .*\[secret-in-shell\]\n$/);
+  });
+
+  it('checks the postgres dialect when asked', async () => {
+    const clean = await ostiary('templates', 'lint', '--dialect', 'postgres', '--type', 'password_change', file('rotate.sql'));
+    assert.deepEqual(clean, { code: 0, stdout: '', stderr: '' });
+    const broken = await ostiary('templates', 'lint', '--dialect', 'postgres', file('broken.sql'));
+    assert.equal(broken.code, 1);
+    assert.deepEqual(broken.stdout.trimEnd().split('\n').map((line) => line.replace(/: .*\[/, ' [')), [
+      `${file('broken.sql')}:1:9 [unknown-mask]`,
+      `${file('broken.sql')}:2:28 [secret-mask-as-identifier]`,
+    ]);
+    assert.match(broken.stdout, /broken\.sql:2:28: error: \[#NEW_PASSWORD#\] is a secret: put it inside a '…' string literal/);
   });
 
   it('exits 2 for a missing file, still linting the others', async () => {

@@ -23,17 +23,24 @@ const SHELL_PROGRAMS = new Set([
  *   it is right on a network device CLI (`username admin secret [#NEW_PASSWORD#]`) but would
  *   leak on a Unix shell, and only the author knows which the target is.
  * - local: every line is a shell command on the Ostiary host itself, so any secret is an error.
+ * - postgres, mysql, http: nothing runs in a shell. The SQL parser already refuses a secret
+ *   outside a string literal (`secret-mask-as-identifier`), the HTTP parser warns of one in
+ *   a URL (`secret-in-url`).
  */
 export const secretInShell: LintRule = ({ program }) => {
-  if (program.kind === 'local-program') {
-    return program.lines.flatMap((line) => secretMasks(line.text).slice(0, 1).map((name) => localSecret(name, line.text)));
+  switch (program.kind) {
+    case 'ssh-program':
+      return program.steps.filter(isSendStep).flatMap((step) => {
+        const name = secretMasks(step.text)[0];
+        if (!name || literalTextOf(step.text).trim() === '') return [];
+        return [sshSecret(name, step.text)];
+      });
+    case 'local-program':
+      return program.lines.flatMap((line) => secretMasks(line.text).slice(0, 1).map((name) => localSecret(name, line.text)));
+    case 'sql-program':
+    case 'http-program':
+      return [];
   }
-  return program.steps.filter(isSendStep).flatMap((step) => {
-    const names = secretMasks(step.text);
-    const name = names[0];
-    if (!name || literalTextOf(step.text).trim() === '') return [];
-    return [sshSecret(name, step.text)];
-  });
 };
 
 function secretMasks(argument: Argument): string[] {
