@@ -12,31 +12,37 @@ export interface PendingEvent {
 /** Rows per INSERT, well under SQLite's limit on bound parameters. */
 const CHUNK = 500;
 
-/** Writes events in the order given; takes the outbox lock first so `seq` follows commit order. */
+/**
+ * Writes events in the order given, without a lock, and returns their row ids. Where the
+ * dialect numbers in the writing transaction the rows then have their `seq`; elsewhere
+ * they get it once committed (`StoreDialect.outboxNumbering`).
+ */
 export async function insertOutboxEvents(
   trx: Kysely<Database>,
   dialect: StoreDialect,
   events: readonly PendingEvent[],
   now: number,
-): Promise<OutboxEvent[]> {
+): Promise<readonly number[]> {
   if (events.length === 0) return [];
-  await dialect.lockOutbox(trx);
-  const inserted: OutboxEvent[] = [];
+  const ids: number[] = [];
   for (let start = 0; start < events.length; start += CHUNK) {
     const rows = events.slice(start, start + CHUNK).map((event) => toRow(event, now));
-    const result = await trx.insertInto('outbox_events').values(rows).returningAll().execute();
-    inserted.push(...result.map(toOutboxEvent).sort((a, b) => a.seq - b.seq));
+    const result = await trx.insertInto('outbox_events').values(rows).returning('id').execute();
+    ids.push(...result.map((row) => row.id).sort((a, b) => a - b));
   }
-  return inserted;
+  await dialect.outboxNumbering.numberInTransaction(trx);
+  return ids;
 }
 
 function toRow(event: PendingEvent, now: number) {
   return { type: event.type, subject_id: event.subjectId, payload: JSON.stringify(event.payload), created_at: now };
 }
 
+/** A numbered row as the domain sees it; reading an unnumbered one is a bug in the query. */
 export function toOutboxEvent(row: Selectable<OutboxEventsTable>): OutboxEvent {
+  if (row.seq === null) throw new Error(`outbox row ${row.id} was read before it was numbered`);
   return Object.freeze({
-    seq: row.seq,
+    seq: Number(row.seq),
     type: row.type,
     subjectId: row.subject_id,
     payload: Object.freeze(JSON.parse(row.payload) as Record<string, unknown>),

@@ -44,6 +44,7 @@ export function createStoreContext(dialect: StoreDialect, clock: () => number): 
 
 async function runWrite<T>(dialect: StoreDialect, clock: () => number, fn: (tx: WriteTx) => Promise<T>): Promise<T> {
   let wake = false;
+  let wroteEvents = false;
   const result = await dialect.db.transaction().execute(async (trx) => {
     const events: PendingEvent[] = [];
     wake = false;
@@ -54,11 +55,14 @@ async function runWrite<T>(dialect: StoreDialect, clock: () => number, fn: (tx: 
       wakeWorkers: () => void (wake = true),
     };
     const value = await fn(tx);
-    // Outbox rows go last: the outbox lock is then held only for the insert and the commit.
+    // Outbox rows go last, after every lock the transaction takes (see `numberOutboxRows`).
     await insertOutboxEvents(trx, dialect, events, tx.now);
+    wroteEvents = events.length > 0;
     if (wake) await dialect.notifyOnCommit(trx);
     return value;
   });
   if (wake) dialect.notifyAfterCommit();
+  // Not awaited: numbering is the dialect's business after commit, never the writer's wait.
+  if (wroteEvents) dialect.outboxNumbering.committed();
   return result;
 }

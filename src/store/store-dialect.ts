@@ -31,12 +31,35 @@ export interface StoreDialect {
   ): SelectQueryBuilder<DB, TB, O>;
   /** Serializes claimers of one device until the end of the transaction. */
   lockDevice(trx: Kysely<Database>, deviceId: string): Promise<void>;
-  /** Serializes outbox appends until commit, so `seq` order is commit order. */
-  lockOutbox(trx: Kysely<Database>): Promise<void>;
+  /** When and how outbox rows get their delivery position `seq`. */
+  readonly outboxNumbering: OutboxNumbering;
   /** Wakes workers when the transaction commits (PostgreSQL `pg_notify`). */
   notifyOnCommit(trx: Kysely<Database>): Promise<void>;
   /** Wakes workers after a commit, for dialects whose notifications are not transactional. */
   notifyAfterCommit(): void;
   classifyError(error: unknown): DriverErrorKind;
   close(): Promise<void>;
+}
+
+/**
+ * How a dialect gives outbox rows their delivery position (`seq`, see `numberOutboxRows`).
+ * Where one writer runs at a time (SQLite), insert order is commit order and the writing
+ * transaction numbers its own rows. Where writers run in parallel (PostgreSQL), a position
+ * taken before commit could become visible after a higher one a reader has already passed,
+ * so rows are numbered only once committed, by a pass in a transaction of its own.
+ */
+export interface OutboxNumbering {
+  /** Called in the writing transaction after its events are inserted. */
+  numberInTransaction(trx: Kysely<Database>): Promise<void>;
+  /**
+   * Called after a transaction that wrote events has committed: number them soon, without
+   * making the writer wait. Never throws; a failed pass is retried by the dialect.
+   */
+  committed(): void;
+  /**
+   * Numbers the rows of committed transactions; resolves once a pass that began after the
+   * call has ended, so every row committed before the call then has its `seq`. Readers that
+   * must see every event committed before they ask call this first (`outbox.read` does).
+   */
+  numberCommitted(): Promise<void>;
 }

@@ -92,7 +92,7 @@ for (const dialect of dialects) {
       for (const index of ['operations_claim', 'operations_lease', 'operations_device_status', 'secret_versions_one_live_state']) {
         assert.ok(shape.indexes.some((def) => def.includes(index)), `index ${index}`);
       }
-      assert.equal(shape.tables.outbox_events?.seq?.autoIncrement, true);
+      assert.equal(shape.tables.outbox_events?.id?.autoIncrement, true);
     });
   });
 }

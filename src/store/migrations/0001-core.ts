@@ -194,13 +194,23 @@ async function createAttempts(db: AnyDb): Promise<void> {
     .execute();
 }
 
+/**
+ * `id` is the insertion order; `seq` the delivery position, null until the dialect numbers
+ * the row (in the writing transaction on SQLite, after commit on PostgreSQL: see
+ * `outbox-positions.ts`). The unique index on `seq` serves readers (`seq > cursor`), the
+ * numbering pass (`max(seq)`), and also finds the rows still to number, since both
+ * databases keep NULLs in a B-tree and search them with `seq is null`: a partial index for
+ * them would only add a write to every insert.
+ */
 async function createOutbox(db: AnyDb, types: SchemaTypes): Promise<void> {
   await db.schema
     .createTable('outbox_events')
-    .addColumn('seq', types.serialType, (c) => types.serialKey(c))
+    .addColumn('id', types.serialType, (c) => types.serialKey(c))
+    .addColumn('seq', types.serialType)
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('subject_id', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('outbox_events_seq').on('outbox_events').column('seq').unique().execute();
 }

@@ -14,10 +14,9 @@ export async function lockDevice(trx: Kysely<Database>, deviceId: string): Promi
 }
 
 /**
- * Identity values are handed out in call order but become visible in commit order; holding
- * this lock from the first outbox insert to the commit makes both orders the same, so a
- * reader that has seen seq N will never later find a smaller one appear.
+ * Held by an outbox numbering pass until it commits, so passes never overlap and each one
+ * sees the positions the previous one gave (see `OutboxSequencer`). Writers never take it.
  */
-export async function lockOutbox(trx: Kysely<Database>): Promise<void> {
+export async function lockOutboxSequencer(trx: Kysely<Database>): Promise<void> {
   await sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_CLASS}::int4, 0)`.execute(trx);
 }

@@ -2,7 +2,8 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database } from '../database.js';
 import type { StoreDialect } from '../store-dialect.js';
-import { lockDevice, lockOutbox } from './advisory-locks.js';
+import { lockDevice } from './advisory-locks.js';
+import { OutboxSequencer } from './outbox-sequencer.js';
 import { ostiaryPgTypes } from './pg-types.js';
 import { classifyPostgresError } from './postgres-errors.js';
 import { postgresSchemaTypes } from './postgres-schema-types.js';
@@ -18,6 +19,7 @@ export function openPostgresDialect(url: string): StoreDialect {
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const signals = new PostgresSignals(url, pool);
+  const outboxNumbering = new OutboxSequencer(db);
   return Object.freeze({
     capabilities: Object.freeze({ dialect: 'postgres', multiProcess: true, crossProcessSignals: true }),
     db,
@@ -25,13 +27,14 @@ export function openPostgresDialect(url: string): StoreDialect {
     signals,
     lockSkippingLocked: (query) => query.forUpdate().skipLocked(),
     lockDevice,
-    lockOutbox,
+    outboxNumbering,
     // Delivered by PostgreSQL when (and only if) the transaction commits.
     notifyOnCommit: async (trx) => void (await sql`select pg_notify(${WORK_CHANNEL}, '')`.execute(trx)),
     notifyAfterCommit: () => undefined,
     classifyError: classifyPostgresError,
     close: async () => {
       await signals.close();
+      await outboxNumbering.close();
       await db.destroy();
     },
   } satisfies StoreDialect);

@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { Database } from '../database.js';
-import type { StoreDialect } from '../store-dialect.js';
+import type { OutboxNumbering, StoreDialect } from '../store-dialect.js';
+import { numberOutboxRows } from '../outbox-positions.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { classifySqliteError } from './sqlite-errors.js';
 import { sqliteSchemaTypes } from './sqlite-schema-types.js';
@@ -33,7 +34,7 @@ export function openSqliteDialect(path: string): StoreDialect {
     // one write transaction at a time, nothing to skip or lock.
     lockSkippingLocked: (query) => query,
     lockDevice: async () => {},
-    lockOutbox: async () => {},
+    outboxNumbering: sqliteOutboxNumbering,
     notifyOnCommit: async () => {},
     notifyAfterCommit: () => signals.emit(),
     classifyError: classifySqliteError,
@@ -43,3 +44,10 @@ export function openSqliteDialect(path: string): StoreDialect {
     },
   } satisfies StoreDialect);
 }
+
+/** One writer at a time, so insert order is commit order: the writing transaction numbers its own rows. */
+const sqliteOutboxNumbering = Object.freeze<OutboxNumbering>({
+  numberInTransaction: async (trx) => void (await numberOutboxRows(trx)),
+  committed: () => undefined,
+  numberCommitted: async () => {},
+});
