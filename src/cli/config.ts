@@ -10,6 +10,8 @@ export interface OstiaryConfig {
   readonly dataDir: string;
   /** Base64 master key from OSTIARY_MASTER_KEY; when absent the key file in `dataDir` is used. */
   readonly masterKey: string | null;
+  /** The config file (outbound sinks, docs/integrations.md), from OSTIARY_CONFIG_FILE. @defaultValue `<dataDir>/ostiary.json` */
+  readonly configFile: string;
 }
 
 export interface ConfigOverrides {
@@ -21,6 +23,7 @@ const configSchema = z.object({
   dataDir: z.string().min(1, 'expected a directory path'),
   dbUrl: z.string().min(1, 'expected postgres://… or a SQLite file path'),
   masterKey: z.string().min(1).nullable(),
+  configFile: z.string().min(1, 'expected a file path'),
 });
 
 /** Command-line flags win over environment variables, which win over defaults. */
@@ -30,6 +33,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     dataDir,
     dbUrl: overrides.db ?? env.OSTIARY_DB ?? resolve(dataDir, 'ostiary.db'),
     masterKey: env.OSTIARY_MASTER_KEY ?? null,
+    configFile: resolve(env.OSTIARY_CONFIG_FILE ?? resolve(dataDir, 'ostiary.json')),
   };
   const parsed = configSchema.safeParse(candidate);
   if (!parsed.success) {

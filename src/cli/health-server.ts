@@ -26,7 +26,7 @@ export async function startHttpServer(options: { host: string; port: number; log
   }
 }
 
-function listenError(error: unknown, host: string, port: number): OstiaryError {
+export function listenError(error: unknown, host: string, port: number): OstiaryError {
   const code = (error as NodeJS.ErrnoException).code;
   const field = code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' ? '--host' : '--port';
   const why = code === 'EADDRINUSE' ? 'is already in use' : `cannot be listened on (${code ?? 'error'})`;

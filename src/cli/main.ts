@@ -1,4 +1,18 @@
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit.js';
+import { registerCredentials } from './commands/credentials.js';
+import { registerDevices } from './commands/devices.js';
+import { registerLogin } from './commands/login.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerOps } from './commands/ops.js';
+import { registerServer } from './commands/server.js';
+import { registerStart } from './commands/start.js';
+import { registerVaultCommands } from './commands/vault.js';
+import { registerTemplatesCommands } from './commands/templates.js';
+import { registerTemplatesClient } from './commands/templates-client.js';
+import { registerUsers } from './commands/users.js';
+import { registerWorker } from './commands/worker.js';
+import { addGlobalOptions } from './global-options.js';
 import { reportAndExit } from './report-error.js';
 
 /**
@@ -9,7 +23,22 @@ export function buildProgram(): Command {
   const program = new Command('ostiary')
     .description('Privileged task execution and credential rotation engine')
     .version('0.1.0')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .configureHelp({ showGlobalOptions: true });
+  addGlobalOptions(program);
+  registerStart(program);
+  registerServer(program);
+  registerWorker(program);
+  registerMigrate(program);
+  registerOps(program);
+  registerVaultCommands(program);
+  registerTemplatesCommands(program);
+  registerTemplatesClient(program);
+  registerLogin(program);
+  registerUsers(program);
+  registerDevices(program);
+  registerCredentials(program);
+  registerAudit(program);
   return program;
 }
 

@@ -23,7 +23,7 @@ export interface EngineOptions extends EngineSettingsInput {
   /** @defaultValue a logger that discards everything */
   readonly logger?: EngineLogger;
   /**
-   * Fills `CURRENT_PASSWORD` / `NEW_PASSWORD` for `password_change` operations.
+   * Fills `CURRENT_PASSWORD` / `NEW_PASSWORD` for `password_change` and `reconcile` operations.
    * @defaultValue {@link pendingSecretPasswords}: current secret, and the pending one created for the operation
    */
   readonly passwordMasks?: PasswordMaskSource;
@@ -52,6 +52,7 @@ export class Engine {
   readonly #store: Store;
   readonly #worker: Worker;
   readonly #recovery: LeaseRecovery | null;
+  readonly #operationRunners: readonly OperationRunner[];
   #unsubscribe: (() => Promise<void>) | null = null;
   #state: 'idle' | 'running' | 'stopped' = 'idle';
 
@@ -62,6 +63,7 @@ export class Engine {
     const executors = options.executors instanceof ExecutorRegistry ? options.executors : new ExecutorRegistry(options.executors);
     const passwordMasks = options.passwordMasks ?? pendingSecretPasswords(options.store, options.vault);
     const operationRunners = options.operationRunners ?? [];
+    this.#operationRunners = operationRunners;
     this.#worker = new Worker({ store: options.store, vault: options.vault, executors, settings: this.settings, logger, passwordMasks, operationRunners });
     const recover = (options.recoverLeases ?? true) && this.settings.recoveryIntervalMs > 0;
     this.#recovery = recover ? new LeaseRecovery(options.store, this.settings.recoveryIntervalMs, logger) : null;
@@ -83,6 +85,7 @@ export class Engine {
       throw error;
     }
     this.#recovery?.start();
+    for (const runner of this.#operationRunners) runner.start?.();
     this.#worker.start();
   }
 
@@ -91,7 +94,7 @@ export class Engine {
     if (this.#state !== 'running') return;
     this.#state = 'stopped';
     await this.#unsubscribe?.();
-    await Promise.all([this.#worker.stop(options.drainMs ?? 10_000), this.#recovery?.stop()]);
+    await Promise.all([this.#worker.stop(options.drainMs ?? 10_000), this.#recovery?.stop(), ...this.#operationRunners.map((runner) => runner.stop?.())]);
   }
 
   /** Runs one sweep for expired leases now (tests and operators' tools use it). */

@@ -125,7 +125,8 @@ async function loadExecutorConfig(store: Store, operation: Operation, credential
 }
 
 async function rotationPasswords(deps: ExecutionContextDeps, operation: Operation, credential: Credential | null): Promise<RotationPasswords | null> {
-  if (operation.type !== 'password_change' || !credential) return null;
+  // A reconcile sets a new password too (through the reconciliation credential): it needs NEW_PASSWORD.
+  if ((operation.type !== 'password_change' && operation.type !== 'reconcile') || !credential) return null;
   return deps.passwordMasks.passwords(operation, credential);
 }
 

@@ -11,7 +11,7 @@ export interface MaskSources {
   readonly auth: { readonly credential: Credential; readonly password: string | null } | null;
   /** Custom field values by upper-case name, secret ones opened. */
   readonly fields: Readonly<Record<string, string>>;
-  /** Only for `password_change` operations. */
+  /** Only for `password_change` and `reconcile` operations. */
   readonly rotation: RotationPasswords | null;
 }
 
@@ -26,7 +26,7 @@ export function buildMasks(sources: MaskSources): Readonly<Record<string, string
   assign(masks, sources.fields);
   assign(masks, deviceMasks(sources.device));
   assign(masks, credentialMasks(sources));
-  if (sources.operation.type === 'password_change' && sources.rotation) {
+  if ((sources.operation.type === 'password_change' || sources.operation.type === 'reconcile') && sources.rotation) {
     assign(masks, { CURRENT_PASSWORD: sources.rotation.current, NEW_PASSWORD: sources.rotation.next });
   }
   return Object.freeze(masks);

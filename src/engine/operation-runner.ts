@@ -30,4 +30,8 @@ export interface OperationRunner {
   handles(operationType: string): boolean;
   /** Resolves like `Executor.run`: an outcome, or an `ExecutorError` saying whether to retry. */
   run(attempt: DelegatedAttempt): Promise<ExecutionOutcome>;
+  /** Starts the runner's own background work (rotation: its expiry scan and stale sweep) with the engine. */
+  start?(): void;
+  /** Stops it with the engine. */
+  stop?(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { Credential, Operation } from '../domain/index.js';
 import type { Store } from '../store/store.js';
 import type { SecretOpener } from './secret-opener.js';
 
-/** The plaintext passwords a `password_change` operation's template may use. */
+/** The plaintext passwords a `password_change` or `reconcile` operation's template may use. */
 export interface RotationPasswords {
   /** Fills `[#CURRENT_PASSWORD#]`; `null` leaves the mask unfilled. */
   readonly current: string | null;
@@ -11,7 +11,7 @@ export interface RotationPasswords {
 }
 
 /**
- * The seam where rotation (DESIGN.md §4) plugs in: it is asked only for `password_change`
+ * The seam where rotation (DESIGN.md §4) plugs in: it is asked only for `password_change` and `reconcile`
  * operations, so no other operation ever sees `CURRENT_PASSWORD` or `NEW_PASSWORD`.
  */
 export interface PasswordMaskSource {

@@ -1,4 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { SinkCursorsTable, SinkDeliveriesTable, SinksTable } from './sink-tables.js';
+import type { ApiTokensTable, AuditEventsTable, AuditHeadTable, LoginFailuresTable, SessionsTable, UsersTable } from './access-tables.js';
+import type { AccessGroupsTable, ApprovalAnswersTable, ApprovalApproversTable, ReasonsTable, RunsTable, ScheduleFiresTable, SchedulesTable, TaskDevicesTable, TasksTable } from './task-manager-tables.js';
+import type { CredentialRotationTable, RotationProfilesTable, RotationsTable } from './rotation-tables.js';
 
 /**
  * Row shapes of the tables as Kysely sees them. Times are epoch milliseconds (`bigint` on
@@ -16,6 +20,27 @@ export interface Database {
   operations: OperationsTable;
   attempts: AttemptsTable;
   outbox_events: OutboxEventsTable;
+  sinks: SinksTable;
+  sink_cursors: SinkCursorsTable;
+  sink_deliveries: SinkDeliveriesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_failures: LoginFailuresTable;
+  audit_events: AuditEventsTable;
+  audit_head: AuditHeadTable;
+  reasons: ReasonsTable;
+  tasks: TasksTable;
+  task_devices: TaskDevicesTable;
+  access_groups: AccessGroupsTable;
+  runs: RunsTable;
+  schedules: SchedulesTable;
+  approval_approvers: ApprovalApproversTable;
+  approval_answers: ApprovalAnswersTable;
+  schedule_fires: ScheduleFiresTable;
+  rotation_profiles: RotationProfilesTable;
+  credential_rotation: CredentialRotationTable;
+  rotations: RotationsTable;
 }
 
 export interface DevicesTable {
@@ -141,8 +166,13 @@ export interface AttemptsTable {
 }
 
 export interface OutboxEventsTable {
-  /** Auto-increment: the delivery order. */
-  seq: Generated<number>;
+  /** Auto-increment: the insertion order, which orders the rows one numbering pass numbers. */
+  id: Generated<number>;
+  /**
+   * The delivery position: dense, increasing, never reused. `null` until the dialect numbers
+   * the row (see `outbox-positions.ts`); readers select `seq > cursor`, which skips such rows.
+   */
+  seq: number | null;
   type: string;
   subject_id: string;
   /** JSON object; never holds a secret. */

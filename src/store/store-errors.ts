@@ -15,6 +15,11 @@ const UNIQUE_FIELDS: Readonly<Record<string, string>> = Object.freeze({
   'secret_versions(secret_id,state)': 'secret.state',
   'operations(id)': 'operation.id',
   'attempts(operation_id,number)': 'attempt.number',
+  'users(username)': 'username',
+  'api_tokens(token_hash)': 'token',
+  'sessions(token_hash)': 'session',
+  'audit_events(seq)': 'audit.seq',
+  'sinks(name)': 'sink.name',
 });
 
 /** Turns any error thrown by a driver into a catalogue error; catalogue errors pass through. */

@@ -17,6 +17,16 @@ import type {
   TemplateType,
   TemplateVersion,
 } from '../domain/index.js';
+import type {
+  ApiTokenRepository,
+  AuditRepository,
+  LoginFailureRepository,
+  SessionRepository,
+  UserRepository,
+} from './access-store.js';
+import type { TaskManagerStore } from './task-manager-store.js';
+import type { RotationJournal, RotationProfileRepository, RotationSettingsRepository } from './rotation-store.js';
+import type { SinkRepository } from './sink-store.js';
 
 /**
  * The store speaks Ostiary's language, never a driver's: no connection or transaction type
@@ -31,6 +41,23 @@ export interface Store {
   readonly templates: TemplateRepository;
   readonly operations: OperationQueue;
   readonly outbox: OutboxRepository;
+  /** Local users (scrypt hashes), console sessions, API tokens and failed-login counters. */
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly apiTokens: ApiTokenRepository;
+  readonly loginFailures: LoginFailureRepository;
+  /** The hash-chained audit log; appends are serialized across processes. */
+  readonly audit: AuditRepository;
+  /** Reasons, tasks, access groups, runs, approvals, schedules and reports (DESIGN §6). */
+  readonly taskManager: TaskManagerStore;
+  /** Rotation profiles applied at registration by criteria (migration 0004). */
+  readonly rotationProfiles: RotationProfileRepository;
+  /** Each credential's rotation policy, templates and last change. */
+  readonly rotationSettings: RotationSettingsRepository;
+  /** The rotation journal: one unfinished rotation per credential, and the protocol's steps. */
+  readonly rotations: RotationJournal;
+  /** Outbound sinks (syslog, webhooks), their outbox cursors, delivery leases and logs. */
+  readonly sinks: SinkRepository;
   /** Wake-ups when work is submitted: LISTEN/NOTIFY on PostgreSQL, in-process on SQLite. */
   readonly signals: WorkSignals;
   /** Applies pending migrations under a lock; safe to call from several processes at once. */
@@ -195,6 +222,10 @@ export interface RecoveredOperation {
 
 export interface QueueStats {
   readonly byStatus: Readonly<Partial<Record<OperationStatus, number>>>;
+  /** The same counts split by executor (for metrics). */
+  readonly byStatusAndExecutor: readonly { readonly status: OperationStatus; readonly executor: string; readonly count: number }[];
+  /** Operations `scheduled` and due now: waiting for a worker. */
+  readonly dueCount: number;
   /** Age in ms of the oldest operation that is due and `scheduled`; 0 when none. */
   readonly oldestDueAgeMs: number;
 }
@@ -235,6 +266,8 @@ export interface OutboxRepository {
   append(type: string, subjectId: string, payload: Record<string, unknown>): Promise<OutboxEvent>;
   /** Events with `seq > afterSeq`, oldest first. */
   read(afterSeq: number, limit: number): Promise<readonly OutboxEvent[]>;
+  /** The newest seq, 0 when the outbox is empty. */
+  head(): Promise<number>;
 }
 
 export interface WorkSignals {

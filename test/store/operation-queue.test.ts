@@ -183,7 +183,7 @@ for (const dialect of dialects) {
     after(async () => fresh?.cleanup());
 
     it('counts by status and measures the age of the oldest due operation', async () => {
-      assert.deepEqual(await fresh.store.operations.stats(), { byStatus: {}, oldestDueAgeMs: 0 });
+      assert.deepEqual(await fresh.store.operations.stats(), { byStatus: {}, byStatusAndExecutor: [], dueCount: 0, oldestDueAgeMs: 0 });
       await fresh.store.operations.submit(newOperation({ notBefore: clock.now - 4000 }));
       await fresh.store.operations.submit(newOperation({ notBefore: clock.now - 1000 }));
       await fresh.store.operations.submit(newOperation({ notBefore: clock.now + 60_000 }));
@@ -194,6 +194,8 @@ for (const dialect of dialects) {
       assert.deepEqual(stats.byStatus, { scheduled: 2, running: 1, waiting_approval: 1 });
       // The -4000 one was claimed; the -1000 one has waited 1500 ms since it became due.
       assert.equal(stats.oldestDueAgeMs, 1500);
+      assert.equal(stats.dueCount, 1);
+      assert.equal(stats.byStatusAndExecutor.find((c) => c.status === 'scheduled')?.executor, 'ssh');
     });
   });
 }

@@ -35,10 +35,17 @@ export function registerStart(program: Command): void {
     try {
       // Loaded here, not at the top: `ops …` commands should not pay for the engine and the HTTP server.
       const { startEngine } = await import('../engine-runtime.js');
-      const engine = await startEngine(config, store, flags, logger);
+      const { OstiaryMetrics, instrumentStore, startOutbound } = await import('../../outbound/index.js');
+      const metrics = new OstiaryMetrics({ store, logger });
+      // The engine's store is measured (attempt durations, lease recoveries) for /metrics.
+      const engine = await startEngine(config, instrumentStore(store, metrics), flags, logger);
       closers.push(() => engine.stop({ drainMs: flags.drainMs }));
-      const { startHttpServer } = await import('../health-server.js');
-      const server = await startHttpServer({ host: flags.host, port: flags.port, logger });
+      const { openVault } = await import('../../vault/vault.js');
+      const vault = await openVault({ dataDir: config.dataDir, masterKey: config.masterKey });
+      const outbound = await startOutbound({ store, configFile: config.configFile, vault, logger: logger.child({ component: 'outbound' }) });
+      closers.push(() => outbound.stop());
+      const { startApiServer } = await import('../api-runtime.js');
+      const server = await startApiServer(config, store, flags, logger);
       closers.push(() => server.close());
       logger.info({ dataDir: config.dataDir, dialect: store.capabilities.dialect, url: server.url }, 'ostiary started');
     } catch (error) {

@@ -1,6 +1,10 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { SchemaTypes } from '../schema-types.js';
 import { coreMigration } from './0001-core.js';
+import { accessAndAuditMigration } from './0002-access-and-audit.js';
+import { taskManagerMigration } from './0003-task-manager.js';
+import { rotationMigration } from './0004-rotation.js';
+import { outboundMigration } from './0005-outbound.js';
 
 /**
  * Every migration, by number. The numbers are the same for every dialect; Kysely runs them
@@ -9,6 +13,10 @@ import { coreMigration } from './0001-core.js';
 export function migrationsFor(types: SchemaTypes): Record<string, Migration> {
   return {
     '0001-core': coreMigration(types),
+    '0002-access-and-audit': accessAndAuditMigration(),
+    '0003-task-manager': taskManagerMigration(),
+    '0004-rotation': rotationMigration(),
+    '0005-outbound': outboundMigration(types),
   };
 }
 

@@ -52,17 +52,24 @@ export async function queueStats(ctx: StoreContext): Promise<QueueStats> {
   return ctx.query(async (db) => {
     const counts = await db
       .selectFrom('operations')
-      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('status')
+      .select(['status', 'executor', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['status', 'executor'])
       .execute();
-    const oldest = await db
+    const due = await db
       .selectFrom('operations')
-      .select((eb) => eb.fn.min('not_before').as('due'))
+      .select((eb) => [eb.fn.min('not_before').as('due'), eb.fn.countAll<number>().as('n')])
       .where('status', '=', 'scheduled')
       .where('not_before', '<=', now)
       .executeTakeFirst();
-    const byStatus = Object.fromEntries(counts.map((c) => [c.status as OperationStatus, Number(c.n)]));
-    const due = oldest?.due ?? null;
-    return Object.freeze({ byStatus: Object.freeze(byStatus), oldestDueAgeMs: due === null ? 0 : now - Number(due) });
+    const byStatusAndExecutor = counts.map((c) => Object.freeze({ status: c.status as OperationStatus, executor: c.executor, count: Number(c.n) }));
+    const byStatus: Partial<Record<OperationStatus, number>> = {};
+    for (const c of byStatusAndExecutor) byStatus[c.status] = (byStatus[c.status] ?? 0) + c.count;
+    const oldest = due?.due ?? null;
+    return Object.freeze({
+      byStatus: Object.freeze(byStatus),
+      byStatusAndExecutor: Object.freeze(byStatusAndExecutor),
+      dueCount: Number(due?.n ?? 0),
+      oldestDueAgeMs: oldest === null ? 0 : now - Number(oldest),
+    });
   });
 }

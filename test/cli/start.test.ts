@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BIN, runOstiary } from './cli-runner.js';
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+async function healthz(url: string): Promise<{ status: number; body: unknown } | null> {
+  try {
+    const response = await fetch(url);
+    return { status: response.status, body: await response.json() };
+  } catch {
+    return null;
+  }
+}
+
+describe('ostiary start', () => {
+  let work: string;
+  before(async () => (work = await mkdtemp(join(tmpdir(), 'ostiary-start-'))));
+  after(async () => rm(work, { recursive: true, force: true }));
+
+  it('on a fresh data directory: creates it with the database and the vault key, serves /healthz, stops cleanly on SIGTERM', async () => {
+    const dataDir = join(work, 'data');
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exited = once(child, 'exit');
+    try {
+      let health = null;
+      for (let i = 0; i < 1200 && health === null && child.exitCode === null; i += 1) {
+        health = await healthz(`http://127.0.0.1:${port}/healthz`);
+        if (health === null) await sleep(50);
+      }
+      assert.deepEqual(health, { status: 200, body: { status: 'ok' } }, output);
+      assert.ok((await stat(join(dataDir, 'ostiary.db'))).isFile());
+      assert.equal((await stat(join(dataDir, 'vault.key'))).mode & 0o777, 0o600);
+      assert.match(output, /"msg":"engine started"/);
+
+      child.kill('SIGTERM');
+      const [code, signal] = (await exited) as [number | null, string | null];
+      assert.equal(signal, null);
+      assert.equal(code, 0, output);
+      assert.match(output, /"msg":"shutting down"/);
+      assert.equal(await healthz(`http://127.0.0.1:${port}/healthz`), null, 'nothing listens any more');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a port already in use with OST_CONFIG naming --port, and exits 1', async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const result = await runOstiary(['start', '--port', String(port), '--data-dir', join(work, 'busy')]);
+      assert.equal(result.code, 1);
+      assert.equal(result.stderr.trim(), `OST_CONFIG: --port: 127.0.0.1:${port} is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
