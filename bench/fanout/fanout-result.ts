@@ -1,0 +1,15 @@
+/** One system's run over every host in one round. */
+export interface FanoutResult {
+  /** `ostiary`, `ansible`, `openssh`. */
+  readonly key: string;
+  readonly system: string;
+  /** From the submit (or launch) to the last success. */
+  readonly wallMs: number;
+  readonly succeeded: number;
+  readonly hosts: number;
+  /** Peak RSS of the process(es) doing the work, in MB; `null` when not measured. */
+  readonly peakRssMb: number | null;
+  /** Extra facts worth printing (retries, failures). */
+  readonly note: string;
+  readonly loadAverage: string;
+}
