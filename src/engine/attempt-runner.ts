@@ -6,6 +6,7 @@ import type { AttemptResult, Claim } from '../store/store.js';
 import { createRedactor } from '../vault/redactor.js';
 import type { Redactor } from '../vault/redactor.js';
 import { AttemptControl } from './attempt-control.js';
+import type { CompletionBatcher } from './completion-batcher.js';
 import type { EngineLogger } from './engine-logger.js';
 import type { EngineSettings } from './engine-settings.js';
 import { createExecutionContext, loadExecutionInputs } from './execution-context.js';
@@ -17,6 +18,8 @@ import type { AttemptEnding } from './outcome-classifier.js';
 import { TranscriptSink } from './transcript-sink.js';
 
 export interface AttemptRunnerDeps extends ExecutionContextDeps {
+  /** Reports attempts; shared by the worker's runners so reports are written in batches. */
+  readonly completions: CompletionBatcher;
   readonly executors: ExecutorRegistry;
   readonly operationRunners: readonly OperationRunner[];
   readonly settings: EngineSettings;
@@ -180,7 +183,7 @@ export class AttemptRunner {
     const fields = { outcome: result.outcome, nextStatus: result.nextStatus, errorCode: result.errorCode ?? null };
     for (let tries = 1; ; tries += 1) {
       try {
-        await this.deps.store.operations.complete(operation.id, attempt.id, this.deps.settings.workerId, result);
+        await this.deps.completions.complete(operation.id, attempt.id, this.deps.settings.workerId, result);
         return this.#log('info', fields, 'attempt finished');
       } catch (error) {
         if (isOstiaryError(error) && error.code === 'OST_LEASE_LOST') return this.#log('warn', fields, 'lease lost before the attempt was reported');

@@ -1,6 +1,7 @@
 import { OstiaryError } from '../domain/index.js';
 import type { Executor } from '../executors/executor.js';
 import { ExecutorRegistry } from '../executors/executor-registry.js';
+import { CompletionBatcher } from './completion-batcher.js';
 import type { RecoveredOperation, Store } from '../store/store.js';
 import type { EngineLogger } from './engine-logger.js';
 import { silentLogger } from './engine-logger.js';
@@ -64,7 +65,8 @@ export class Engine {
     const passwordMasks = options.passwordMasks ?? pendingSecretPasswords(options.store, options.vault);
     const operationRunners = options.operationRunners ?? [];
     this.#operationRunners = operationRunners;
-    this.#worker = new Worker({ store: options.store, vault: options.vault, executors, settings: this.settings, logger, passwordMasks, operationRunners });
+    const completions = new CompletionBatcher(options.store);
+    this.#worker = new Worker({ store: options.store, vault: options.vault, executors, settings: this.settings, logger, passwordMasks, operationRunners, completions });
     const recover = (options.recoverLeases ?? true) && this.settings.recoveryIntervalMs > 0;
     this.#recovery = recover ? new LeaseRecovery(options.store, this.settings.recoveryIntervalMs, logger) : null;
   }

@@ -61,18 +61,17 @@ export class Worker {
     }
   }
 
+  /** Claims every free slot at once: one transaction per batch, not per operation. */
   async #claimWhileRoom(): Promise<void> {
     const { store, settings, executors } = this.deps;
     while (!this.#stopped && this.#running.size < settings.concurrency) {
-      const claim = await store.operations.claimNext({
-        workerId: settings.workerId,
-        leaseMs: settings.leaseMs,
-        perDeviceLimit: settings.perDeviceLimit,
-        executors: executors.names(),
-      });
-      if (!claim) return;
-      // Claimed while stopping: it runs anyway, and stop() waits for it like any other.
-      this.#launch(new AttemptRunner(this.deps, claim), claim.attempt.id);
+      const claims = await store.operations.claimMany(
+        { workerId: settings.workerId, leaseMs: settings.leaseMs, perDeviceLimit: settings.perDeviceLimit, executors: executors.names() },
+        settings.concurrency - this.#running.size,
+      );
+      if (claims.length === 0) return;
+      // Claimed while stopping: they run anyway, and stop() waits for them like any other.
+      for (const claim of claims) this.#launch(new AttemptRunner(this.deps, claim), claim.attempt.id);
     }
   }
 

@@ -31,6 +31,8 @@ export interface StoreDialect {
   ): SelectQueryBuilder<DB, TB, O>;
   /** Serializes claimers of one device until the end of the transaction. */
   lockDevice(trx: Kysely<Database>, deviceId: string): Promise<void>;
+  /** Like `lockDevice`, without waiting: `false` when another transaction holds the device. */
+  tryLockDevice(trx: Kysely<Database>, deviceId: string): Promise<boolean>;
   /** When and how outbox rows get their delivery position `seq`. */
   readonly outboxNumbering: OutboxNumbering;
   /** Wakes workers when the transaction commits (PostgreSQL `pg_notify`). */

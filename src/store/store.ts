@@ -10,6 +10,7 @@ import type {
   NewOperation,
   Operation,
   OperationStatus,
+  OstiaryError,
   OutboxEvent,
   SealedSecret,
   SecretVersion,
@@ -208,6 +209,17 @@ export interface AttemptResult {
   readonly transcriptTail?: string;
 }
 
+/** One attempt to end, for {@link OperationQueue.completeMany}. */
+export interface Completion {
+  readonly operationId: string;
+  readonly attemptId: string;
+  readonly workerId: string;
+  readonly result: AttemptResult;
+}
+
+/** How one item of a batch of completions ended: the moved operation, or why it was not reported (`OST_LEASE_LOST`, …). */
+export type CompletionOutcome = { readonly ok: true; readonly operation: Operation } | { readonly ok: false; readonly error: OstiaryError };
+
 export interface HeartbeatResult {
   readonly leaseExpiresAt: number;
   readonly cancelRequested: boolean;
@@ -242,12 +254,19 @@ export interface OperationQueue {
    * that respects the per-device limit; `null` when none. Starts a new attempt.
    */
   claimNext(request: ClaimRequest): Promise<Claim | null>;
+  /**
+   * Like `claimNext`, up to `max` operations in one transaction (most urgent first); empty
+   * when none is due. A busy worker claims its free slots at once.
+   */
+  claimMany(request: ClaimRequest, max: number): Promise<readonly Claim[]>;
   /** Extends the lease; `null` when the worker no longer holds it (recovered elsewhere). */
   heartbeat(operationId: string, attemptId: string, workerId: string, leaseMs: number): Promise<HeartbeatResult | null>;
   /** Appends redacted transcript text to a running attempt (so it survives a crash). */
   appendTranscript(attemptId: string, workerId: string, text: string): Promise<void>;
   /** Ends the attempt and moves the operation; throws `OST_LEASE_LOST` when the lease was lost. */
   complete(operationId: string, attemptId: string, workerId: string, result: AttemptResult): Promise<Operation>;
+  /** Like `complete` for several attempts in one transaction, each with its own outcome (see `Completion`). */
+  completeMany(items: readonly Completion[]): Promise<readonly CompletionOutcome[]>;
   /** Scheduled/waiting → cancelled now; running → flag the worker sees at its next heartbeat. */
   requestCancel(operationId: string, actor: string): Promise<Operation>;
   /** failed → scheduled, by a user. */

@@ -6,14 +6,31 @@ import type { StoreContext, WriteTx } from './store-context.js';
 import { notFound } from './store-errors.js';
 import type { NewTemplate, Page, PageOf, TemplateRepository } from './store.js';
 
+/** Versions kept in memory per store; a version never changes once saved. */
+const VERSION_CACHE_SIZE = 1000;
+
 /** Templates and their immutable, gap-free numbered versions. */
 export function createTemplateRepository(ctx: StoreContext): TemplateRepository {
+  // Every attempt loads its pinned version; versions are immutable and never deleted, so a
+  // version read once (committed, outside any transaction) is served from memory after that.
+  const versions = new Map<string, TemplateVersion>();
+  const cachedVersion = async (templateId: string, version: number): Promise<TemplateVersion | null> => {
+    const key = `${templateId}\u0000${version}`;
+    const cached = versions.get(key);
+    if (cached) return cached;
+    const found = await ctx.query((db) => getVersion(db, templateId, version));
+    if (found) {
+      versions.set(key, found);
+      if (versions.size > VERSION_CACHE_SIZE) versions.delete(versions.keys().next().value as string);
+    }
+    return found;
+  };
   return Object.freeze({
     create: (template: NewTemplate) => ctx.write((tx) => createTemplate(tx, template)),
     saveVersion: (templateId: string, source: string, author: string) => ctx.write((tx) => saveVersion(tx, templateId, source, author)),
     get: (id: string) => ctx.query((db) => findTemplate(db, 'id', id)),
     getByName: (name: string) => ctx.query((db) => findTemplate(db, 'name', name)),
-    getVersion: (templateId: string, version: number) => ctx.query((db) => getVersion(db, templateId, version)),
+    getVersion: cachedVersion,
     listVersions: (templateId: string) => ctx.query((db) => listVersions(db, templateId)),
     list: (page?: Page) => listTemplates(ctx, page),
   });

@@ -18,7 +18,9 @@ export function postgresSkip(): Promise<string | false> {
 }
 
 async function canConnect(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  // Generous: a machine without PostgreSQL refuses at once, while a busy one (CI running many
+  // test files at a time) may take seconds to fork a backend; a short timeout skipped suites there.
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 20_000 });
   try {
     await client.connect();
     await client.query('select 1');

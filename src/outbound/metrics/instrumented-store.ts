@@ -1,4 +1,4 @@
-import type { AttemptResult, Claim, ClaimRequest, Store } from '../../store/store.js';
+import type { AttemptResult, Claim, ClaimRequest, Completion, Store } from '../../store/store.js';
 import type { OstiaryMetrics } from './ostiary-metrics.js';
 
 /**
@@ -9,6 +9,11 @@ import type { OstiaryMetrics } from './ostiary-metrics.js';
 export function instrumentStore<S extends Store>(store: S, metrics: OstiaryMetrics, now: () => number = Date.now): S {
   const started = new Map<string, { at: number; executor: string }>();
   const queue = store.operations;
+  const observe = (attemptId: string, result: AttemptResult): void => {
+    const start = started.get(attemptId);
+    started.delete(attemptId);
+    if (start) metrics.attemptDuration.observe({ executor: start.executor, outcome: result.outcome }, (now() - start.at) / 1000);
+  };
   const operations: Store['operations'] = Object.freeze({
     ...queue,
     claimNext: async (request: ClaimRequest) => {
@@ -16,12 +21,24 @@ export function instrumentStore<S extends Store>(store: S, metrics: OstiaryMetri
       if (claim) started.set(claim.attempt.id, { at: now(), executor: claim.operation.executor });
       return claim;
     },
+    claimMany: async (request: ClaimRequest, max: number) => {
+      const claims = await queue.claimMany(request, max);
+      for (const claim of claims) started.set(claim.attempt.id, { at: now(), executor: claim.operation.executor });
+      return claims;
+    },
     complete: async (operationId: string, attemptId: string, workerId: string, result: AttemptResult) => {
-      const start = started.get(attemptId);
-      started.delete(attemptId);
-      const operation = await queue.complete(operationId, attemptId, workerId, result);
-      if (start) metrics.attemptDuration.observe({ executor: start.executor, outcome: result.outcome }, (now() - start.at) / 1000);
-      return operation;
+      try {
+        const operation = await queue.complete(operationId, attemptId, workerId, result);
+        observe(attemptId, result);
+        return operation;
+      } finally {
+        started.delete(attemptId);
+      }
+    },
+    completeMany: async (items: readonly Completion[]) => {
+      const outcomes = await queue.completeMany(items);
+      items.forEach((item, i) => (outcomes[i]?.ok ? observe(item.attemptId, item.result) : started.delete(item.attemptId)));
+      return outcomes;
     },
     recoverExpiredLeases: async (at: number) => {
       const recovered = await queue.recoverExpiredLeases(at);

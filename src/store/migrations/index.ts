@@ -5,6 +5,7 @@ import { accessAndAuditMigration } from './0002-access-and-audit.js';
 import { taskManagerMigration } from './0003-task-manager.js';
 import { rotationMigration } from './0004-rotation.js';
 import { outboundMigration } from './0005-outbound.js';
+import { claimOrderIndexMigration } from './0006-claim-order-index.js';
 
 /**
  * Every migration, by number. The numbers are the same for every dialect; Kysely runs them
@@ -17,6 +18,7 @@ export function migrationsFor(types: SchemaTypes): Record<string, Migration> {
     '0003-task-manager': taskManagerMigration(),
     '0004-rotation': rotationMigration(),
     '0005-outbound': outboundMigration(types),
+    '0006-claim-order-index': claimOrderIndexMigration(),
   };
 }
 

@@ -10,35 +10,70 @@ import { transition } from './operation-transition.js';
  */
 const MAX_CLAIM_ROUNDS = 16;
 
-type Round = { readonly claim: Claim | null } | { readonly fullDevice: string };
+type Round = { readonly claims: readonly Claim[]; readonly fullDevice: string | null };
 
 /**
  * Takes the most urgent due operation the worker can run, respecting the per-device limit
- * across every worker. Each round is one transaction: pick a candidate (skipping rows other
- * claimers hold), lock its device, recount the device's running operations under that lock,
- * then start the attempt. A round that finds the device full ends its transaction, so a
- * transaction never holds more than one device lock and claimers cannot deadlock.
+ * across every worker; `null` when none. See {@link claimMany}.
  */
 export async function claimNext(ctx: StoreContext, request: ClaimRequest): Promise<Claim | null> {
-  validateRequest(request);
-  if (request.executors.length === 0) return null;
-  const fullDevices: string[] = [];
-  for (let round = 0; round < MAX_CLAIM_ROUNDS; round += 1) {
-    const result = await ctx.write((tx) => claimRound(ctx, tx, request, fullDevices));
-    if ('claim' in result) return result.claim;
-    fullDevices.push(result.fullDevice);
-  }
-  return null;
+  const [claim] = await claimMany(ctx, request, 1);
+  return claim ?? null;
 }
 
-async function claimRound(ctx: StoreContext, tx: WriteTx, request: ClaimRequest, fullDevices: readonly string[]): Promise<Round> {
-  const candidate = await selectCandidate(ctx, tx, request, fullDevices);
-  if (!candidate) return { claim: null };
-  if (candidate.device_id !== null) {
-    await ctx.dialect.lockDevice(tx.db, candidate.device_id);
-    if ((await runningOnDevice(tx, candidate.device_id)) >= request.perDeviceLimit) return { fullDevice: candidate.device_id };
+/**
+ * Takes up to `max` of the most urgent due operations the worker can run, in one transaction,
+ * respecting the per-device limit across every worker. Each candidate is picked skipping rows
+ * other claimers hold, its device is locked, the device's running operations are recounted
+ * under that lock, then its attempt starts.
+ *
+ * One transaction for a batch is what makes a busy engine cheap: a commit (a WAL write on
+ * SQLite, an fsync on PostgreSQL) and the outbox numbering are paid once per batch, not once
+ * per operation.
+ *
+ * Deadlock freedom: only the first device lock of a transaction is waited for; every later
+ * one is tried (`tryLockDevice`), and a device another claimer holds is left for a later
+ * round. So a transaction never waits while it holds a device lock. When the very first
+ * candidate's device turns out full, the transaction ends and a new round leaves that device
+ * out; the bound on rounds is a guard.
+ */
+export async function claimMany(ctx: StoreContext, request: ClaimRequest, max: number): Promise<readonly Claim[]> {
+  validateRequest(request);
+  if (!Number.isInteger(max) || max < 1) throw validationError('claim.max', 'expected an integer ≥ 1');
+  if (request.executors.length === 0) return [];
+  const fullDevices: string[] = [];
+  for (let round = 0; round < MAX_CLAIM_ROUNDS; round += 1) {
+    const result = await ctx.write((tx) => claimRound(ctx, tx, request, max, [...fullDevices]));
+    if (result.claims.length > 0 || result.fullDevice === null) return result.claims;
+    fullDevices.push(result.fullDevice);
   }
-  return { claim: await startAttempt(tx, candidate, request) };
+  return [];
+}
+
+async function claimRound(ctx: StoreContext, tx: WriteTx, request: ClaimRequest, max: number, skipDevices: string[]): Promise<Round> {
+  const claims: Claim[] = [];
+  let holdsDeviceLock = false;
+  while (claims.length < max) {
+    const candidate = await selectCandidate(ctx, tx, request, skipDevices);
+    if (!candidate) break;
+    const deviceId = candidate.device_id;
+    if (deviceId !== null) {
+      if (!holdsDeviceLock) {
+        await ctx.dialect.lockDevice(tx.db, deviceId);
+        holdsDeviceLock = true;
+      } else if (!(await ctx.dialect.tryLockDevice(tx.db, deviceId))) {
+        skipDevices.push(deviceId);
+        continue;
+      }
+      if ((await runningOnDevice(tx, deviceId)) >= request.perDeviceLimit) {
+        if (claims.length === 0) return { claims, fullDevice: deviceId };
+        skipDevices.push(deviceId);
+        continue;
+      }
+    }
+    claims.push(await startAttempt(tx, candidate, request));
+  }
+  return { claims, fullDevice: null };
 }
 
 /** The first due candidate whose device looked free when the statement ran. */

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { ATTEMPT_OUTCOMES, OstiaryError, validationError, type Operation } from '../../domain/index.js';
+import { ATTEMPT_OUTCOMES, OstiaryError, isOstiaryError, validationError, type Operation } from '../../domain/index.js';
 import type { StoreContext, WriteTx } from '../store-context.js';
 import { notFound } from '../store-errors.js';
-import type { AttemptResult, HeartbeatResult } from '../store.js';
+import type { AttemptResult, Completion, CompletionOutcome, HeartbeatResult } from '../store.js';
 import { transition } from './operation-transition.js';
 
 const NEXT_STATUSES = ['succeeded', 'failed', 'cancelled', 'scheduled'] as const;
@@ -74,30 +74,69 @@ export async function complete(
   result: AttemptResult,
 ): Promise<Operation> {
   validateResult(result);
-  return ctx.write(async (tx) => {
-    const row = await tx.db.selectFrom('operations').selectAll().where('id', '=', operationId).executeTakeFirst();
-    if (!row) throw notFound('operation', operationId);
-    if (row.status !== 'running' || row.lease_owner !== workerId || row.current_attempt_id !== attemptId) throw leaseLost(attemptId);
-    const to = result.nextStatus === 'scheduled' && Boolean(row.cancel_requested) ? 'cancelled' : result.nextStatus;
-    const operation = await transition(tx, row, {
-      to,
-      set: {
-        lease_owner: null,
-        lease_expires_at: null,
-        current_attempt_id: null,
-        last_error_code: result.errorCode ?? null,
-        last_error_message: result.message ?? null,
-        // `failed` is not terminal in the status machine (a user may restart it) but it is finished.
-        finished_at: to === 'scheduled' ? null : tx.now,
-        ...(to === 'scheduled' ? { not_before: result.retryAt ?? tx.now } : {}),
-      },
-      fence: { workerId, attemptId },
-      event: { attemptId, outcome: result.outcome, errorCode: result.errorCode ?? null },
-    });
-    if (!operation) throw leaseLost(attemptId);
-    await endAttempt(tx, attemptId, result);
-    return operation;
+  return ctx.write((tx) => completeIn(tx, { operationId, attemptId, workerId, result }));
+}
+
+/**
+ * Ends several attempts in one transaction (one commit and one outbox numbering for all):
+ * each item is fenced on its own lease and gets its own outcome, so one lost lease or one
+ * invalid result leaves the others reported. A database failure fails the whole batch, and
+ * nothing of it is written.
+ */
+export async function completeMany(ctx: StoreContext, items: readonly Completion[]): Promise<readonly CompletionOutcome[]> {
+  const outcomes: (CompletionOutcome | null)[] = items.map((item) => {
+    try {
+      validateResult(item.result);
+      return null;
+    } catch (error) {
+      return { ok: false, error: error as OstiaryError };
+    }
   });
+  if (outcomes.every((outcome) => outcome !== null)) return outcomes as CompletionOutcome[];
+  return ctx.write(async (tx) => {
+    const done: CompletionOutcome[] = [];
+    for (const [i, item] of items.entries()) {
+      const invalid = outcomes[i];
+      if (invalid) {
+        done.push(invalid);
+        continue;
+      }
+      try {
+        done.push({ ok: true, operation: await completeIn(tx, item) });
+      } catch (error) {
+        // Thrown before the item wrote anything (see `completeIn`): safe to go on with the rest.
+        if (isOstiaryError(error) && (error.code === 'OST_LEASE_LOST' || error.code === 'OST_NOT_FOUND')) done.push({ ok: false, error });
+        else throw error;
+      }
+    }
+    return done;
+  });
+}
+
+/** Writes nothing when it throws `OST_NOT_FOUND` or `OST_LEASE_LOST`: both are decided before the first write. */
+async function completeIn(tx: WriteTx, { operationId, attemptId, workerId, result }: Completion): Promise<Operation> {
+  const row = await tx.db.selectFrom('operations').selectAll().where('id', '=', operationId).executeTakeFirst();
+  if (!row) throw notFound('operation', operationId);
+  if (row.status !== 'running' || row.lease_owner !== workerId || row.current_attempt_id !== attemptId) throw leaseLost(attemptId);
+  const to = result.nextStatus === 'scheduled' && Boolean(row.cancel_requested) ? 'cancelled' : result.nextStatus;
+  const operation = await transition(tx, row, {
+    to,
+    set: {
+      lease_owner: null,
+      lease_expires_at: null,
+      current_attempt_id: null,
+      last_error_code: result.errorCode ?? null,
+      last_error_message: result.message ?? null,
+      // `failed` is not terminal in the status machine (a user may restart it) but it is finished.
+      finished_at: to === 'scheduled' ? null : tx.now,
+      ...(to === 'scheduled' ? { not_before: result.retryAt ?? tx.now } : {}),
+    },
+    fence: { workerId, attemptId },
+    event: { attemptId, outcome: result.outcome, errorCode: result.errorCode ?? null },
+  });
+  if (!operation) throw leaseLost(attemptId);
+  await endAttempt(tx, attemptId, result);
+  return operation;
 }
 
 async function endAttempt(tx: WriteTx, attemptId: string, result: AttemptResult): Promise<void> {

@@ -1,8 +1,8 @@
 import type { NewOperation } from '../../domain/index.js';
 import type { StoreContext } from '../store-context.js';
 import type { OperationQueue } from '../store.js';
-import { claimNext } from './claim-next.js';
-import { appendTranscript, complete, heartbeat } from './lease-commands.js';
+import { claimMany, claimNext } from './claim-next.js';
+import { appendTranscript, complete, completeMany, heartbeat } from './lease-commands.js';
 import { recoverExpiredLeases } from './lease-recovery.js';
 import { getOperation, listAttempts, listOperations, queueStats } from './operation-queries.js';
 import { submitOperations } from './submit-operations.js';
@@ -21,9 +21,11 @@ export function createOperationQueue(ctx: StoreContext): OperationQueue {
     list: (filter, page) => listOperations(ctx, filter, page),
     attempts: (operationId) => listAttempts(ctx, operationId),
     claimNext: (request) => claimNext(ctx, request),
+    claimMany: (request, max) => claimMany(ctx, request, max),
     heartbeat: (operationId, attemptId, workerId, leaseMs) => heartbeat(ctx, operationId, attemptId, workerId, leaseMs),
     appendTranscript: (attemptId, workerId, text) => appendTranscript(ctx, attemptId, workerId, text),
     complete: (operationId, attemptId, workerId, result) => complete(ctx, operationId, attemptId, workerId, result),
+    completeMany: (items) => completeMany(ctx, items),
     requestCancel: (operationId, actor) => requestCancel(ctx, operationId, actor),
     restart: (operationId, actor) => restart(ctx, operationId, actor),
     runImmediately: (operationId, actor) => runImmediately(ctx, operationId, actor),

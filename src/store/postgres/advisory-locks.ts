@@ -13,6 +13,12 @@ export async function lockDevice(trx: Kysely<Database>, deviceId: string): Promi
   await sql`select pg_advisory_xact_lock(${DEVICE_LOCK_CLASS}::int4, hashtext(${deviceId}))`.execute(trx);
 }
 
+/** The device's lock if no other transaction holds it (held until this one ends); `false` otherwise. */
+export async function tryLockDevice(trx: Kysely<Database>, deviceId: string): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${DEVICE_LOCK_CLASS}::int4, hashtext(${deviceId})) as locked`.execute(trx);
+  return rows[0]?.locked === true;
+}
+
 /**
  * Held by an outbox numbering pass until it commits, so passes never overlap and each one
  * sees the positions the previous one gave (see `OutboxSequencer`). Writers never take it.

@@ -7,6 +7,9 @@ import { lockOutboxSequencer } from './advisory-locks.js';
 /** Wait before a failed pass is tried again, so committed rows do not wait for the next write. @defaultValue 1000 */
 export const SEQUENCER_RETRY_MS = 1000;
 
+/** How long numbering after a commit waits to gather more commits into the same pass. */
+export const COMMITTED_GATHER_MS = 5;
+
 /**
  * PostgreSQL's outbox numbering. Event rows are inserted with no lock and no `seq`, so
  * event-writing transactions commit in parallel. After each such commit (in the background:
@@ -35,6 +38,7 @@ export class OutboxSequencer implements OutboxNumbering {
   #running: Promise<void> | null = null;
   #queued: Promise<void> | null = null;
   #retryTimer: NodeJS.Timeout | null = null;
+  #gatherTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(db: Kysely<Database>) {
@@ -44,9 +48,18 @@ export class OutboxSequencer implements OutboxNumbering {
   /** Numbering happens after commit, never in the writing transaction. */
   async numberInTransaction(): Promise<void> {}
 
+  /**
+   * After a commit, numbering waits {@link COMMITTED_GATHER_MS} so that the commits of a busy
+   * moment share one pass (each pass is a transaction with a commit of its own). Readers never
+   * wait for this: `numberCommitted` runs a pass at once.
+   */
   committed(): void {
-    // A failed pass has scheduled its own retry.
-    this.numberCommitted().catch(() => undefined);
+    if (this.#gatherTimer || this.#closed) return;
+    this.#gatherTimer = setTimeout(() => {
+      this.#gatherTimer = null;
+      // A failed pass has scheduled its own retry.
+      this.numberCommitted().catch(() => undefined);
+    }, COMMITTED_GATHER_MS);
   }
 
   numberCommitted(): Promise<void> {
@@ -64,6 +77,8 @@ export class OutboxSequencer implements OutboxNumbering {
     this.#closed = true;
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
+    if (this.#gatherTimer) clearTimeout(this.#gatherTimer);
+    this.#gatherTimer = null;
     await this.#queued?.catch(() => undefined);
     await this.#running?.catch(() => undefined);
   }

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database } from '../database.js';
 import type { StoreDialect } from '../store-dialect.js';
-import { lockDevice } from './advisory-locks.js';
+import { lockDevice, tryLockDevice } from './advisory-locks.js';
 import { OutboxSequencer } from './outbox-sequencer.js';
 import { ostiaryPgTypes } from './pg-types.js';
 import { classifyPostgresError } from './postgres-errors.js';
@@ -27,6 +27,7 @@ export function openPostgresDialect(url: string): StoreDialect {
     signals,
     lockSkippingLocked: (query) => query.forUpdate().skipLocked(),
     lockDevice,
+    tryLockDevice,
     outboxNumbering,
     // Delivered by PostgreSQL when (and only if) the transaction commits.
     notifyOnCommit: async (trx) => void (await sql`select pg_notify(${WORK_CHANNEL}, '')`.execute(trx)),

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { AttemptResult, ClaimRequest, Completion } from '../../src/store/store.js';
+import { dialectSkip, dialects, freshStore, type FreshStore } from '../support/stores.js';
+import { ManualClock, allEvents, newOperation, rejectsWith, uniqueExecutor } from './fixtures.js';
+
+function request(executor: string, overrides: Partial<ClaimRequest> = {}): ClaimRequest {
+  return { workerId: 'w1', leaseMs: 30_000, perDeviceLimit: 1, executors: [executor], ...overrides };
+}
+
+const SUCCEEDED: AttemptResult = { outcome: 'succeeded', nextStatus: 'succeeded', transcriptTail: 'done\n' };
+
+for (const dialect of dialects) {
+  describe(`claimMany and completeMany (${dialect})`, { skip: await dialectSkip(dialect) }, () => {
+    const clock = new ManualClock();
+    let fresh: FreshStore;
+    before(async () => (fresh = await freshStore(dialect, { clock: clock.read })));
+    after(async () => fresh?.cleanup());
+
+    it('claims up to max in claim order, each with its attempt and its event', async () => {
+      const executor = uniqueExecutor();
+      const submitted = [];
+      for (const priority of [0, 5, 0, 10, 0]) {
+        clock.advance(1);
+        submitted.push(await fresh.store.operations.submit(newOperation({ executor, priority })));
+      }
+      const before = (await allEvents(fresh.store)).length;
+      const claims = await fresh.store.operations.claimMany(request(executor), 3);
+      assert.deepEqual(
+        claims.map((claim) => claim.operation.id),
+        [submitted[3]!.id, submitted[1]!.id, submitted[0]!.id],
+        'priority desc, then created_at',
+      );
+      for (const claim of claims) {
+        assert.deepEqual([claim.operation.status, claim.operation.leaseOwner, claim.attempt.number], ['running', 'w1', 1]);
+        assert.deepEqual(await fresh.store.operations.attempts(claim.operation.id), [claim.attempt]);
+      }
+      const events = (await allEvents(fresh.store)).slice(before);
+      assert.deepEqual(
+        events.map((event) => [event.type, event.subjectId]),
+        claims.map((claim) => ['operation.running', claim.operation.id]),
+      );
+      const rest = await fresh.store.operations.claimMany(request(executor), 10);
+      assert.deepEqual(rest.map((claim) => claim.operation.id), [submitted[2]!.id, submitted[4]!.id]);
+      assert.deepEqual(await fresh.store.operations.claimMany(request(executor), 10), [], 'nothing left to claim');
+    });
+
+    it('keeps the per-device limit inside one batch', async () => {
+      const executor = uniqueExecutor();
+      await fresh.store.operations.submitMany([
+        ...Array.from({ length: 3 }, () => newOperation({ executor, deviceId: 'batch-dev-a' })),
+        ...Array.from({ length: 2 }, () => newOperation({ executor, deviceId: 'batch-dev-b' })),
+        newOperation({ executor, deviceId: null }),
+      ]);
+      const claims = await fresh.store.operations.claimMany(request(executor), 10);
+      assert.deepEqual(claims.map((claim) => claim.operation.deviceId).sort(), ['batch-dev-a', 'batch-dev-b', null].sort());
+      const two = await fresh.store.operations.claimMany(request(executor, { perDeviceLimit: 2 }), 10);
+      assert.deepEqual(two.map((claim) => claim.operation.deviceId).sort(), ['batch-dev-a', 'batch-dev-b']);
+    });
+
+    it('refuses a max that is not a positive integer, naming the field', async () => {
+      for (const max of [0, -1, 1.5, Number.NaN]) {
+        const error = await rejectsWith(fresh.store.operations.claimMany(request(uniqueExecutor()), max), 'OST_VALIDATION');
+        assert.match(error.message, /claim\.max/);
+      }
+    });
+
+    it('reports each completion on its own: a lost lease or a bad result leaves the others reported', async () => {
+      const executor = uniqueExecutor();
+      await fresh.store.operations.submitMany(Array.from({ length: 4 }, () => newOperation({ executor })));
+      const claims = await fresh.store.operations.claimMany(request(executor), 4);
+      assert.equal(claims.length, 4);
+      const [good, stolen, invalid, retried] = claims as [(typeof claims)[number], (typeof claims)[number], (typeof claims)[number], (typeof claims)[number]];
+      const item = (claim: typeof good, result: AttemptResult, workerId = 'w1'): Completion => ({
+        operationId: claim.operation.id,
+        attemptId: claim.attempt.id,
+        workerId,
+        result,
+      });
+      const outcomes = await fresh.store.operations.completeMany([
+        item(good, SUCCEEDED),
+        item(stolen, SUCCEEDED, 'w-other'),
+        item(invalid, { outcome: 'abandoned', nextStatus: 'succeeded' } as unknown as AttemptResult),
+        item(retried, { outcome: 'retryable_error', nextStatus: 'scheduled', retryAt: clock.now + 1000, errorCode: 'OST_EXEC_RETRYABLE', message: 'busy' }),
+      ]);
+      assert.deepEqual(
+        outcomes.map((outcome) => (outcome.ok ? outcome.operation.status : outcome.error.code)),
+        ['succeeded', 'OST_LEASE_LOST', 'OST_VALIDATION', 'scheduled'],
+      );
+      const stored = async (claim: typeof good) => fresh.store.operations.get(claim.operation.id);
+      assert.equal((await stored(good))?.status, 'succeeded');
+      assert.equal((await fresh.store.operations.attempts(good.operation.id))[0]?.transcript, 'done\n');
+      for (const untouched of [stolen, invalid]) {
+        const operation = await stored(untouched);
+        assert.deepEqual([operation?.status, operation?.leaseOwner], ['running', 'w1'], 'an item that was not taken changed nothing');
+        assert.equal((await fresh.store.operations.attempts(untouched.operation.id))[0]?.endedAt, null);
+      }
+      assert.deepEqual([(await stored(retried))?.status, (await stored(retried))?.notBefore], ['scheduled', clock.now + 1000]);
+    });
+
+    it('writes nothing when every item is invalid', async () => {
+      const before = (await allEvents(fresh.store)).length;
+      const outcomes = await fresh.store.operations.completeMany([
+        { operationId: 'x', attemptId: 'y', workerId: 'w1', result: { outcome: 'nope', nextStatus: 'succeeded' } as unknown as AttemptResult },
+      ]);
+      assert.deepEqual(outcomes.map((outcome) => (outcome.ok ? 'ok' : outcome.error.code)), ['OST_VALIDATION']);
+      assert.equal((await allEvents(fresh.store)).length, before);
+    });
+  });
+}
