@@ -4,23 +4,21 @@
  * the path ran — executions per operation and time per execution — busiest first.
  *
  *   npx tsx bench/query-profile.ts --store sqlite|postgres [--jobs 2000] [--concurrency 8]
- *     [--claim-index-with-id]   what-if: add `id` to the claim index (see BENCHMARKS.md)
  *
- * The what-if changes only the benchmark's own database, after migration; it measures what a
- * schema change would buy and is not the product's schema.
+ * (An earlier `--claim-index-with-id` what-if measured the claim index with `id`; migration
+ * 0006 ships it.)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import BetterSqlite3 from 'better-sqlite3';
 import { Engine } from '../src/engine/index.js';
 import { openStore } from '../src/store/open-store.js';
 import { openVault } from '../src/vault/vault.js';
 import { waitUntilFinished } from './engine/idle-latency.js';
 import { NoopExecutor } from './engine/noop-executor.js';
 import { createNoopTemplate, submitNoops } from './engine/noop-workload.js';
-import { createBenchDatabase, withClient } from './support/bench-database.js';
+import { createBenchDatabase } from './support/bench-database.js';
 import { onCleanup, runBenchmark } from './support/cleanup.js';
 import { describeMachine, machineInfo } from './support/machine-info.js';
 import { markdownTable } from './support/markdown-table.js';
@@ -33,12 +31,9 @@ const { values } = parseArgs({
     store: { type: 'string', default: 'sqlite' },
     jobs: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '8' },
-    'claim-index-with-id': { type: 'boolean', default: false },
   },
 });
 
-/** The claim query orders by (priority desc, not_before, created_at, id); the shipped index stops before `id`. */
-const CLAIM_INDEX_WITH_ID = 'drop index operations_claim; create index operations_claim on operations (status, priority desc, not_before, created_at, id)';
 
 await runBenchmark(async () => {
   const jobs = Number(values.jobs);
@@ -48,7 +43,6 @@ await runBenchmark(async () => {
   const url = values.store === 'postgres' ? (await createBenchDatabase()).url : join(dir, 'ostiary.db');
   const store = await openStore({ url });
   onCleanup(() => store.close());
-  if (values['claim-index-with-id']) await applyClaimIndex(url);
   const executor = new NoopExecutor();
   const engine = new Engine({ store, vault: await openVault({ dataDir: join(dir, 'data'), masterKey: null }), executors: [executor], concurrency: Number(values.concurrency) });
   const template = await createNoopTemplate(store);
@@ -59,7 +53,7 @@ await runBenchmark(async () => {
   await waitUntilFinished(async () => executor.ran, jobs, 600_000, 10);
   await engine.stop();
   const ms = preciseNow() - began;
-  console.log(`# query profile · ${values.store}${values['claim-index-with-id'] ? ' · WHAT-IF claim index with id' : ''} · ${describeMachine(machineInfo())}`);
+  console.log(`# query profile · ${values.store} · ${describeMachine(machineInfo())}`);
   console.log(`${jobs} no-ops, concurrency ${values.concurrency}, one process: ${formatNumber(ms)} ms, ${formatNumber(jobs / (ms / 1000))} ops/s\n`);
   const rows = [...figures.values()].sort((a, b) => b.prepareMs + b.executeMs - (a.prepareMs + a.executeMs)).slice(0, 15);
   console.log(markdownTable(['per op', 'prepare ms/exec', 'execute ms/exec', 'total ms per op', 'statement'], rows.map((row) => [
@@ -68,9 +62,3 @@ await runBenchmark(async () => {
   ])));
 });
 
-async function applyClaimIndex(url: string): Promise<void> {
-  if (url.startsWith('postgres')) return void (await withClient(url, (client) => client.query(CLAIM_INDEX_WITH_ID)));
-  const db = new BetterSqlite3(url);
-  db.exec(CLAIM_INDEX_WITH_ID);
-  db.close();
-}

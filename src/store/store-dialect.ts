@@ -31,6 +31,11 @@ export interface StoreDialect {
   ): SelectQueryBuilder<DB, TB, O>;
   /** Serializes claimers of one device until the end of the transaction. */
   lockDevice(trx: Kysely<Database>, deviceId: string): Promise<void>;
+  /**
+   * Runs first in every claim transaction: makes the claim's plan independent of table
+   * statistics (see the PostgreSQL dialect). No-op where plans cannot go stale that way.
+   */
+  beforeClaim(trx: Kysely<Database>): Promise<void>;
   /** Like `lockDevice`, without waiting: `false` when another transaction holds the device. */
   tryLockDevice(trx: Kysely<Database>, deviceId: string): Promise<boolean>;
   /** When and how outbox rows get their delivery position `seq`. */

@@ -51,6 +51,7 @@ export async function claimMany(ctx: StoreContext, request: ClaimRequest, max: n
 }
 
 async function claimRound(ctx: StoreContext, tx: WriteTx, request: ClaimRequest, max: number, skipDevices: string[]): Promise<Round> {
+  await ctx.dialect.beforeClaim(tx.db);
   const claims: Claim[] = [];
   let holdsDeviceLock = false;
   while (claims.length < max) {
@@ -83,6 +84,11 @@ async function selectCandidate(
   request: ClaimRequest,
   fullDevices: readonly string[],
 ): Promise<OperationRow | undefined> {
+  return claimCandidateQuery(ctx, tx, request, fullDevices).executeTakeFirst();
+}
+
+/** The claim's candidate query (exported for the test that checks its plan on PostgreSQL). */
+export function claimCandidateQuery(ctx: StoreContext, tx: WriteTx, request: ClaimRequest, fullDevices: readonly string[]) {
   let query = tx.db
     .selectFrom('operations as o')
     .selectAll()
@@ -105,7 +111,7 @@ async function selectCandidate(
     );
   if (fullDevices.length > 0) query = query.where((eb) => eb.or([eb('o.device_id', 'is', null), eb('o.device_id', 'not in', fullDevices)]));
   const ordered = query.orderBy('o.priority', 'desc').orderBy('o.not_before').orderBy('o.created_at').orderBy('o.id').limit(1);
-  return ctx.dialect.lockSkippingLocked(ordered).executeTakeFirst();
+  return ctx.dialect.lockSkippingLocked(ordered);
 }
 
 async function runningOnDevice(tx: WriteTx, deviceId: string): Promise<number> {

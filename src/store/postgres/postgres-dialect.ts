@@ -28,6 +28,7 @@ export function openPostgresDialect(url: string): StoreDialect {
     lockSkippingLocked: (query) => query.forUpdate().skipLocked(),
     lockDevice,
     tryLockDevice,
+    beforeClaim: readClaimIndexInOrder,
     outboxNumbering,
     // Delivered by PostgreSQL when (and only if) the transaction commits.
     notifyOnCommit: async (trx) => void (await sql`select pg_notify(${WORK_CHANNEL}, '')`.execute(trx)),
@@ -39,4 +40,19 @@ export function openPostgresDialect(url: string): StoreDialect {
       await db.destroy();
     },
   } satisfies StoreDialect);
+}
+
+/**
+ * The claim must read the head of the claim index in order and stop at the first row it may
+ * lock. The planner only does that when it believes many operations are scheduled; right after
+ * a burst (10,000 submitted to a table that was empty when autovacuum last analyzed it) it
+ * believes a handful, picks a bitmap scan and sorts every scheduled row on every claim: 20 ms
+ * instead of 0.2 ms at 6,000 queued, measured with EXPLAIN on the benchmark's database, and a
+ * queue that drains quadratically. Turning bitmap scans and sorts off for the claim
+ * transaction only (SET LOCAL ends with it) makes the plan independent of statistics; every
+ * other statement of the claim is a lookup by key, which these settings do not change.
+ */
+async function readClaimIndexInOrder(trx: Kysely<Database>): Promise<void> {
+  // Simple query protocol (no parameters): both settings in one round trip.
+  await sql.raw('set local enable_bitmapscan = off; set local enable_sort = off').execute(trx);
 }

@@ -35,6 +35,7 @@ export function openSqliteDialect(path: string): StoreDialect {
     lockSkippingLocked: (query) => query,
     lockDevice: async () => {},
     tryLockDevice: async () => true,
+    beforeClaim: async () => {},
     outboxNumbering: sqliteOutboxNumbering,
     notifyOnCommit: async () => {},
     notifyAfterCommit: () => signals.emit(),
