@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { requireSshHosts } from '../test/support/ssh-hosts.js';
 import { runAnsibleFanout } from './fanout/ansible-fanout.js';
+import { CpuMeter } from './fanout/cpu-meter.js';
 import { startFanoutLab } from './fanout/fanout-lab.js';
 import { fanoutRoundLine, fanoutTable, fanoutTargetLines, perRoundRatios } from './fanout/fanout-report.js';
 import type { FanoutResult } from './fanout/fanout-result.js';
@@ -38,13 +39,14 @@ await runBenchmark(async () => {
   console.log(`# SSH fan-out · ${describeMachine(machineInfo())}`);
   const lab = await startFanoutLab(hosts);
   console.log(`${hosts} hosts up in ${formatNumber(lab.startupMs)} ms · ${rounds} rounds · load ${loadAverage()}`);
-  const warm = await runOpenSshFanout(lab);
+  const meter = new CpuMeter(lab.harnessDir);
+  const warm = await runOpenSshFanout(lab, meter);
   if (warm.succeeded !== hosts) throw new Error(`warm-up: ${warm.note}`);
   const ostiary = chosen.includes('ostiary') ? await OstiaryFanout.start(lab) : null;
   const results: FanoutResult[] = [];
   for (let round = 1; round <= rounds; round += 1) {
     for (const system of chosen) {
-      const result = system === 'ostiary' && ostiary ? await ostiary.runRound(round) : system === 'ansible' ? await runAnsibleFanout(lab) : await runOpenSshFanout(lab);
+      const result = system === 'ostiary' && ostiary ? await ostiary.runRound(round, meter) : system === 'ansible' ? await runAnsibleFanout(lab, meter) : await runOpenSshFanout(lab, meter);
       results.push(result);
       console.log(fanoutRoundLine(round, result));
     }

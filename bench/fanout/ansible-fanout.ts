@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadAverage } from '../support/machine-info.js';
+import { pidsWithCommandLine, processCpu } from '../support/process-cpu.js';
 import { preciseNow } from '../support/precise-clock.js';
 import { FANOUT_USER } from './fanout-lab.js';
+import type { CpuMeter } from './cpu-meter.js';
 import type { FanoutLab } from './fanout-lab.js';
 import type { FanoutResult } from './fanout-result.js';
 
@@ -18,18 +20,23 @@ const SUCCESS_LINE = /^\S+ \| CHANGED \| rc=0 \| \(stdout\) hi$/gm;
  * (ControlMaster/ControlPersist, no pipelining). The interpreter is named in the inventory, as
  * fleets usually do, which spares ansible a discovery round trip per host.
  */
-export async function runAnsibleFanout(lab: FanoutLab): Promise<FanoutResult> {
+export async function runAnsibleFanout(lab: FanoutLab, meter: CpuMeter): Promise<FanoutResult> {
   const controlDir = join(lab.dir, 'ansible-cp');
   await mkdir(controlDir, { recursive: true });
   const inventory = await writeInventory(lab);
-  const began = preciseNow();
-  const { code, stdout, stderr } = await runAnsible(inventory, controlDir, lab.dir);
-  const wallMs = preciseNow() - began;
-  // ControlPersist keeps a master per host alive after ansible exits: end ours, by pid.
-  endProcessesMentioning(controlDir);
+  let mastersCpuS = 0;
+  const { value: [{ code, stdout, stderr }, wallMs], cpu } = await meter.measure(undefined, async () => {
+    const began = preciseNow();
+    const outcome = await runAnsible(inventory, controlDir, lab.dir);
+    const ended = preciseNow() - began;
+    // ControlPersist keeps a master per host alive after ansible exits (re-parented, so its CPU
+    // is nobody's child time): count it, then end ours, by pid.
+    mastersCpuS = endProcessesMentioning(controlDir);
+    return [outcome, ended] as const;
+  });
   const succeeded = stdout.match(SUCCESS_LINE)?.length ?? 0;
   const note = succeeded === lab.hosts.length ? '' : `exit ${code}; ${firstLine(stderr) || firstFailure(stdout)}`;
-  return { key: 'ansible', system: `ansible ${ansibleVersion()} -m command -f ${ANSIBLE_FORKS}`, wallMs, succeeded, hosts: lab.hosts.length, peakRssMb: null, note, loadAverage: loadAverage() };
+  return { key: 'ansible', system: `ansible ${ansibleVersion()} -m command -f ${ANSIBLE_FORKS}`, wallMs, succeeded, hosts: lab.hosts.length, peakRssMb: null, clientCpuS: cpu.clientS + mastersCpuS, serverCpuS: cpu.serverS, note, loadAverage: loadAverage() };
 }
 
 async function writeInventory(lab: FanoutLab): Promise<string> {
@@ -67,24 +74,18 @@ function runAnsible(inventory: string, controlDir: string, dir: string): Promise
   });
 }
 
-/** SIGTERMs every process whose command line names `dir` (ssh control masters show their socket path). */
-function endProcessesMentioning(dir: string): void {
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      continue; // gone
-    }
-    if (!cmdline.includes(dir)) continue;
+/** SIGTERMs every process whose command line names `dir` (ssh control masters show their socket path); returns their CPU seconds. */
+function endProcessesMentioning(dir: string): number {
+  let cpuS = 0;
+  for (const pid of pidsWithCommandLine(dir)) {
+    cpuS += processCpu(pid).own;
     try {
       process.kill(pid, 'SIGTERM');
     } catch {
       // exited meanwhile
     }
   }
+  return cpuS;
 }
 
 function ansibleVersion(): string {

@@ -20,6 +20,8 @@ export interface FanoutLab {
   readonly hostsFile: string;
   /** Scratch space for the run (inventory, control sockets, the SQLite file). */
   readonly dir: string;
+  /** The harness's own directory, which every sshd listener's command line names. */
+  readonly harnessDir: string;
   readonly startupMs: number;
 }
 
@@ -34,5 +36,5 @@ export async function startFanoutLab(count: number): Promise<FanoutLab> {
   await writeFile(files.keyFile, key.private, { mode: 0o600 });
   await writeFile(files.knownHostsFile, lab.hosts.map((host) => `[${host.address}]:${host.port} ${host.hostKey}\n`).join(''));
   await writeFile(files.hostsFile, JSON.stringify(lab.hosts.map(({ name, address, port, hostKey }) => ({ name, address, port, hostKey }))));
-  return { hosts: lab.hosts, dir, startupMs: lab.startupMs, ...files };
+  return { hosts: lab.hosts, dir, harnessDir: lab.dir, startupMs: lab.startupMs, ...files };
 }

@@ -8,7 +8,8 @@ export const FANOUT_TARGETS: Readonly<Record<string, number>> = Object.freeze({ 
 export function fanoutRoundLine(round: number, result: FanoutResult): string {
   const rss = result.peakRssMb === null ? '' : `, peak RSS ${formatNumber(result.peakRssMb)} MB`;
   const note = result.note ? ` — ${result.note}` : '';
-  return `round ${round} · ${result.key}: ${formatNumber(result.wallMs)} ms, ${result.succeeded}/${result.hosts} ok${rss} · load ${result.loadAverage}${note}`;
+  const cpu = `CPU s client ${formatNumber(result.clientCpuS, 1)} / hosts ${formatNumber(result.serverCpuS, 1)}`;
+  return `round ${round} · ${result.key}: ${formatNumber(result.wallMs)} ms, ${result.succeeded}/${result.hosts} ok${rss}, ${cpu} · load ${result.loadAverage}${note}`;
 }
 
 export function fanoutTable(results: readonly FanoutResult[]): string {
@@ -21,10 +22,12 @@ export function fanoutTable(results: readonly FanoutResult[]): string {
       formatSpread(spreadOf(rounds.map((round) => round.wallMs))),
       rounds.map((round) => `${round.succeeded}/${round.hosts}`).join(', '),
       rss.length > 0 ? formatNumber(Math.max(...rss)) : '-',
+      formatSpread(spreadOf(rounds.map((round) => round.clientCpuS)), 1),
+      formatSpread(spreadOf(rounds.map((round) => round.serverCpuS)), 1),
       rounds.map((round) => round.loadAverage.split(',')[0]).join(' / '),
     ];
   });
-  return markdownTable(['system', 'wall ms median (min–max)', 'succeeded per round', 'peak RSS MB', 'load average per round'], rows);
+  return markdownTable(['system', 'wall ms median (min–max)', 'succeeded per round', 'peak RSS MB', 'client CPU s', 'hosts (sshd) CPU s', 'load average per round'], rows);
 }
 
 /** Ratio of each peer's median wall time to Ostiary's, against its target. */
@@ -34,6 +37,8 @@ export function fanoutTargetLines(results: readonly FanoutResult[]): string[] {
   return Object.entries(FANOUT_TARGETS).flatMap(([key, goal]) => {
     const theirs = medianOf(key);
     if (!Number.isFinite(theirs) || !Number.isFinite(ours)) return [];
+    const incomplete = results.filter((result) => (result.key === key || result.key === 'ostiary') && result.succeeded !== result.hosts);
+    if (incomplete.length > 0) return [`NOT MEASURED against ${key}: ${incomplete.map((result) => `${result.key} reached ${result.succeeded}/${result.hosts}`).join(', ')}`];
     const ratio = theirs / ours;
     const verdict = ratio >= goal ? 'MET   ' : 'MISSED';
     const miss = ratio >= goal ? '' : ` — would need ${formatNumber(theirs / goal)} ms, ${formatNumber(ours - theirs / goal)} ms less`;

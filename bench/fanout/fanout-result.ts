@@ -9,6 +9,10 @@ export interface FanoutResult {
   readonly hosts: number;
   /** Peak RSS of the process(es) doing the work, in MB; `null` when not measured. */
   readonly peakRssMb: number | null;
+  /** CPU seconds of the clients (Ostiary's process; the ssh/ansible processes) during the round. */
+  readonly clientCpuS: number;
+  /** CPU seconds of the hosts' sshd processes and the sessions they ran, during the round. */
+  readonly serverCpuS: number;
   /** Extra facts worth printing (retries, failures). */
   readonly note: string;
   readonly loadAverage: string;

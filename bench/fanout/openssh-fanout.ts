@@ -3,6 +3,7 @@ import type { SshHost } from '../../test/support/ssh-hosts.js';
 import { loadAverage } from '../support/machine-info.js';
 import { preciseNow } from '../support/precise-clock.js';
 import { FANOUT_USER } from './fanout-lab.js';
+import type { CpuMeter } from './cpu-meter.js';
 import type { FanoutLab } from './fanout-lab.js';
 import type { FanoutResult } from './fanout-result.js';
 
@@ -12,13 +13,15 @@ interface ClientExit {
 }
 
 /** One OpenSSH client per host, all launched at once: `ssh … echo hi`, key auth, host keys checked. */
-export async function runOpenSshFanout(lab: FanoutLab): Promise<FanoutResult> {
-  const began = preciseNow();
-  const exits = await Promise.all(lab.hosts.map((host) => runClient(lab, host)));
-  const wallMs = preciseNow() - began;
+export async function runOpenSshFanout(lab: FanoutLab, meter: CpuMeter): Promise<FanoutResult> {
+  const { value: [exits, wallMs], cpu } = await meter.measure(undefined, async () => {
+    const began = preciseNow();
+    const all = await Promise.all(lab.hosts.map((host) => runClient(lab, host)));
+    return [all, preciseNow() - began] as const;
+  });
   const failures = exits.filter((exit) => !exit.ok);
   const note = failures.length === 0 ? '' : `${failures.length} failed, e.g. ${failures[0]?.detail}`;
-  return { key: 'openssh', system: `${lab.hosts.length} parallel OpenSSH clients`, wallMs, succeeded: exits.length - failures.length, hosts: lab.hosts.length, peakRssMb: null, note, loadAverage: loadAverage() };
+  return { key: 'openssh', system: `${lab.hosts.length} parallel OpenSSH clients`, wallMs, succeeded: exits.length - failures.length, hosts: lab.hosts.length, peakRssMb: null, clientCpuS: cpu.clientS, serverCpuS: cpu.serverS, note, loadAverage: loadAverage() };
 }
 
 /** The arguments every OpenSSH client of the benchmark gets (ansible's get the same options through its inventory). */

@@ -27,6 +27,8 @@ interface HostEntry {
   readonly hostKey: string;
 }
 
+const BENCH_TIMEOUTS = Object.freeze({ connectMs: 120_000, readMs: 120_000, totalMs: 300_000 });
+
 const [file = '', dataDir = '', keyFile = '', hostsFile = '', user = ''] = process.argv.slice(2);
 const hosts = JSON.parse(await readFile(hostsFile, 'utf8')) as HostEntry[];
 const store = await openStore({ url: file });
@@ -59,6 +61,10 @@ async function runRound(round: number): Promise<void> {
   const operations: NewOperation[] = targets.map((target) => ({
     type: 'task', executor: 'ssh', templateId: template.id, templateVersion: version.version,
     deviceId: target.deviceId, credentialId: target.credentialId, variables: {}, requester,
+    // The same patience as the peers in this run: 200 handshakes at once against 200 sshd on the
+    // same 2 cores can take longer than the 10 s production default, and the OpenSSH clients
+    // wait without a handshake limit (ConnectTimeout bounds only the TCP connect).
+    timeouts: BENCH_TIMEOUTS,
   }));
   const submittedAt = Date.now();
   await store.operations.submitMany(operations);

@@ -4,6 +4,7 @@ import { BenchChild } from '../support/bench-child.js';
 import { loadAverage } from '../support/machine-info.js';
 import { formatNumber } from '../support/statistics.js';
 import { FANOUT_USER } from './fanout-lab.js';
+import type { CpuMeter } from './cpu-meter.js';
 import type { FanoutLab } from './fanout-lab.js';
 import type { FanoutChildMessage, FanoutGo } from './fanout-messages.js';
 import type { FanoutResult } from './fanout-result.js';
@@ -24,16 +25,18 @@ export class OstiaryFanout {
     return new OstiaryFanout(child, lab.hosts.length);
   }
 
-  async runRound(round: number): Promise<FanoutResult> {
-    this.child.send<FanoutGo>({ type: 'go', round });
-    const result = await this.child.next('result', 600_000);
+  async runRound(round: number, meter: CpuMeter): Promise<FanoutResult> {
+    const { value: result, cpu } = await meter.measure(this.child.pid, async () => {
+      this.child.send<FanoutGo>({ type: 'go', round });
+      return this.child.next('result', 600_000);
+    });
     const retries = result.retries > 0 ? `${result.retries} retries` : '';
     const phases = `last claim ${formatNumber(result.lastStartMs)} ms after submit, attempts median ${formatNumber(result.medianAttemptMs)} ms, slowest ${formatNumber(result.slowestAttemptMs)} ms`;
     const failures = result.failed > 0 ? `${result.failed} failed, e.g. ${result.firstError}` : '';
     return {
       key: 'ostiary', system: `Ostiary (ssh executor, SQLite, concurrency ${this.hosts})`,
       wallMs: result.wallMs, succeeded: result.succeeded, hosts: this.hosts,
-      peakRssMb: this.child.peakRssMb(), note: [phases, retries, failures].filter(Boolean).join('; '), loadAverage: loadAverage(),
+      peakRssMb: this.child.peakRssMb(), clientCpuS: cpu.clientS, serverCpuS: cpu.serverS, note: [phases, retries, failures].filter(Boolean).join('; '), loadAverage: loadAverage(),
     };
   }
 

@@ -9,6 +9,12 @@ export interface BenchMessage {
 }
 
 /**
+ * Extra Node flags for every child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile
+ * the workers (Node refuses `--cpu-prof` in NODE_OPTIONS). Split on spaces.
+ */
+export const CHILD_NODE_FLAGS_ENV = 'OSTIARY_BENCH_CHILD_FLAGS';
+
+/**
  * A child process of the benchmark (a worker, a peer), run with `node --import tsx` and an
  * IPC channel. Messages are awaited by type; ones that arrive before anyone waits are kept.
  */
@@ -21,7 +27,8 @@ export class BenchChild<Out extends BenchMessage> {
   readonly #forget: () => Promise<void>;
 
   constructor(script: string, args: readonly string[]) {
-    this.#child = fork(script, [...args], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const flags = (process.env[CHILD_NODE_FLAGS_ENV] ?? '').split(' ').filter((flag) => flag !== '');
+    this.#child = fork(script, [...args], { execArgv: ['--import', 'tsx', ...flags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.#child.on('message', (message: Out) => this.#receive(message));
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
     this.#forget = onCleanup(() => this.kill());
