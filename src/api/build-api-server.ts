@@ -9,6 +9,8 @@ import type { LoginThrottlePolicy } from '../auth/login-throttle.js';
 import { DEFAULT_PASSWORD_HASH } from '../auth/password-hash.js';
 import type { PasswordHashParameters } from '../auth/password-hash.js';
 import { DEFAULT_SESSION_TTL_MS } from '../auth/session-service.js';
+import { installHttpMetrics, metricsRoute } from '../outbound/metrics/http-metrics.js';
+import type { OstiaryMetrics } from '../outbound/metrics/ostiary-metrics.js';
 import type { ApiContext, ApiStore, SecretSealer } from './api-context.js';
 import { installAuthentication } from './authentication.js';
 import { installErrorHandlers } from './error-handler.js';
@@ -18,10 +20,19 @@ import { authRoutes } from './routes/auth-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { sinkRoutes } from './routes/sink-routes.js';
+import { streamRoutes } from './routes/stream-routes.js';
 import { operationRoutes } from './routes/operation-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
+import { rotationRoutes } from './routes/rotation-routes.js';
 import { templateRoutes } from './routes/template-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { accessGroupRoutes } from './routes/access-group-routes.js';
+import { taskReportRoutes } from './routes/report-routes.js';
+import { runRoutes } from './routes/run-routes.js';
+import { scheduleRoutes } from './routes/schedule-routes.js';
+import { taskRoutes } from './routes/task-routes.js';
 
 export interface ApiServerOptions {
   readonly store: ApiStore;
@@ -43,6 +54,8 @@ export interface ApiServerOptions {
   readonly loginThrottle?: LoginThrottlePolicy;
   /** Largest accepted request body, in bytes. @defaultValue 1048576 */
   readonly bodyLimit?: number;
+  /** Prometheus metrics: times every request and serves `GET /metrics`. @defaultValue none */
+  readonly metrics?: OstiaryMetrics;
 }
 
 function contextOf(options: ApiServerOptions): ApiContext {
@@ -80,15 +93,20 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  // Before any route, so every route inherits the timing hook.
+  if (options.metrics) installHttpMetrics(app, options.metrics);
   installErrorHandlers(app);
   await app.register(fastifyCookie);
   await installOpenApi(app);
   await app.register(healthRoutes(ctx));
+  if (options.metrics) await app.register(metricsRoute(options.metrics));
   await app.register(async (v1) => {
     installAuthentication(v1, ctx);
-    for (const routes of [authRoutes, tokenRoutes, userRoutes, deviceRoutes, credentialRoutes, templateRoutes, operationRoutes, auditRoutes]) {
+    for (const routes of [authRoutes, tokenRoutes, userRoutes, deviceRoutes, credentialRoutes, templateRoutes, operationRoutes, auditRoutes, sinkRoutes, streamRoutes]) {
       await v1.register(routes(ctx));
     }
+    for (const routes of [rotationRoutes, eventRoutes]) await v1.register(routes(ctx));
+    for (const routes of [taskRoutes, runRoutes, accessGroupRoutes, scheduleRoutes, taskReportRoutes]) await v1.register(routes(ctx));
   }, { prefix: '/api/v1' });
   return app;
 }

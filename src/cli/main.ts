@@ -2,11 +2,14 @@ import { Command } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerCredentials } from './commands/credentials.js';
 import { registerDevices } from './commands/devices.js';
+import { registerEvents } from './commands/events.js';
 import { registerLogin } from './commands/login.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerOps } from './commands/ops.js';
+import { registerRotation } from './commands/rotation.js';
 import { registerServer } from './commands/server.js';
 import { registerStart } from './commands/start.js';
+import { registerTasks } from './commands/tasks.js';
 import { registerVaultCommands } from './commands/vault.js';
 import { registerTemplatesCommands } from './commands/templates.js';
 import { registerTemplatesClient } from './commands/templates-client.js';
@@ -38,7 +41,10 @@ export function buildProgram(): Command {
   registerUsers(program);
   registerDevices(program);
   registerCredentials(program);
+  registerRotation(program);
+  registerEvents(program);
   registerAudit(program);
+  registerTasks(program);
   return program;
 }
 

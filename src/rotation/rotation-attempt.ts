@@ -19,6 +19,18 @@ export interface SecretSealer {
   open(sealed: SealedSecret): string;
 }
 
+/** How a rotation ended, as counted: the `outcome` label of `ostiary_rotations_total`. */
+export type RotationOutcomeLabel = 'succeeded' | 'failed' | 'unverified' | 'out_of_sync' | 'reconciled';
+
+/**
+ * Where rotation outcomes are counted: structurally a prom-client counter with an `outcome`
+ * label (`OstiaryMetrics.rotations`), so rotation needs no metrics code (and no import of
+ * the layer that serves `/metrics`).
+ */
+export interface RotationOutcomeCounter {
+  inc(labels: { outcome: RotationOutcomeLabel }): void;
+}
+
 export interface RotationRunnerDeps {
   readonly store: Store;
   readonly vault: SecretSealer;
@@ -32,4 +44,6 @@ export interface RotationRunnerDeps {
    * characters no policy draws, such as a space).
    */
   readonly generatePassword?: (policy: PasswordPolicy) => string;
+  /** Counts each decided outcome once, after its fenced write. @defaultValue none */
+  readonly outcomes?: RotationOutcomeCounter;
 }

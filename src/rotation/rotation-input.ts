@@ -18,3 +18,8 @@ export function parseRotationInput<S extends z.ZodType>(schema: S, input: unknow
 function fieldOf(prefix: string, path: readonly PropertyKey[]): string {
   return [prefix, ...path.map(String)].filter((part) => part !== '').join('.');
 }
+
+/** `rotation` + `policy` → `rotation.policy`; with no prefix (an API body) just `policy`. */
+export function fieldAt(prefix: string, name: string): string {
+  return prefix === '' ? name : `${prefix}.${name}`;
+}

@@ -39,7 +39,7 @@ export interface RotationPolicy {
   readonly passwordFromParent: boolean;
 }
 
-export type RotationPolicyInput = z.input<typeof policySchema>;
+export type RotationPolicyInput = z.input<typeof rotationPolicySchema>;
 
 const sortedUnique = (values: readonly number[]): number[] => [...new Set(values)].sort((a, b) => a - b);
 
@@ -49,7 +49,8 @@ const windowSchema = z.strictObject({
   timeZone: z.string().refine((name) => IANAZone.isValidZone(name), 'expected an IANA time zone such as Europe/Berlin').default('UTC'),
 });
 
-const policySchema = z.strictObject({
+/** The policy's shape at the door (the API documents it from here). */
+export const rotationPolicySchema = z.strictObject({
   passwordPolicy: z.record(z.string(), z.unknown()).default({}),
   changeEveryDays: z.number().positive('expected a positive number of days').max(3660).nullable().default(null),
   changeAfterReveal: z.boolean().default(false),
@@ -60,7 +61,7 @@ const policySchema = z.strictObject({
 
 /** Validates a rotation policy at the door (errors name the field under `field`) and freezes it. */
 export function parseRotationPolicy(input: unknown, field = 'rotation.policy'): RotationPolicy {
-  const parsed = parseRotationInput(policySchema, input ?? {}, field);
+  const parsed = parseRotationInput(rotationPolicySchema, input ?? {}, field);
   return Object.freeze({
     ...parsed,
     passwordPolicy: passwordPolicyAt(parsed.passwordPolicy, `${field}.passwordPolicy`),

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { CREDENTIAL_KINDS } from '../domain/index.js';
 import type { Credential, Device } from '../domain/index.js';
 import type { NewRotationProfile, ProfileCriteria, RotationProfileRecord } from '../store/rotation-store.js';
-import { parseRotationInput } from './rotation-input.js';
-import { parseRotationPolicy, policyToJson } from './rotation-policy.js';
+import { fieldAt, parseRotationInput } from './rotation-input.js';
+import { parseRotationPolicy, policyToJson, rotationPolicySchema } from './rotation-policy.js';
 
 const optionalText = z.string().trim().min(1).max(200).nullable().default(null);
 
-const profileSchema = z.strictObject({
+/** A profile at the door (the API documents it from here). */
+export const rotationProfileSchema = z.strictObject({
   name: z.string().trim().min(1, 'expected a name').max(200),
   criteria: z
     .strictObject({
@@ -17,22 +18,22 @@ const profileSchema = z.strictObject({
       credentialKind: z.enum(CREDENTIAL_KINDS).nullable().default(null),
     })
     .default({ deviceType: null, vendor: null, model: null, credentialKind: null }),
-  policy: z.unknown().optional(),
+  policy: rotationPolicySchema.optional(),
   executor: optionalText,
   changeTemplateId: optionalText,
   verifyTemplateId: optionalText,
   reconcileTemplateId: optionalText,
 });
 
-export type RotationProfileInput = z.input<typeof profileSchema>;
+export type RotationProfileInput = z.input<typeof rotationProfileSchema>;
 
 /**
  * Validates a profile at the door: criteria (a missing one matches anything), the rotation
  * policy it gives matching credentials, and optionally the executor and templates.
  */
 export function parseRotationProfile(input: unknown, field = 'profile'): NewRotationProfile {
-  const parsed = parseRotationInput(profileSchema, input, field);
-  const policy = parseRotationPolicy(parsed.policy, `${field}.policy`);
+  const parsed = parseRotationInput(rotationProfileSchema, input, field);
+  const policy = parseRotationPolicy(parsed.policy, fieldAt(field, 'policy'));
   return Object.freeze({ ...parsed, criteria: Object.freeze(parsed.criteria), policy: policyToJson(policy) });
 }
 

@@ -3,7 +3,7 @@ import { ExecutorError, FinalExecutorError, RetryableExecutorError } from '../ex
 import type { ExecutionOutcome } from '../executors/executor.js';
 import type { RotationRequest } from '../store/rotation-store.js';
 import { generatePassword } from '../vault/index.js';
-import type { RotationRunnerDeps } from './rotation-attempt.js';
+import type { RotationOutcomeLabel, RotationRunnerDeps } from './rotation-attempt.js';
 import type { RotationJob } from './rotation-job.js';
 import { parseRotationPolicy } from './rotation-policy.js';
 import { buildRotationRequest, DEFAULT_ROTATION_OPERATIONS } from './rotation-requests.js';
@@ -44,6 +44,7 @@ export class RotationProtocol {
       return { summary: 'the current password logs in' };
     }
     await this.deps.store.rotations.keepCurrent(this.job.rotation.id, this.job.fence, { errorCode: 'OST_ROTATION_NOT_APPLIED' });
+    this.#count('failed');
     this.#note('decision: the current password still logs in; the pending one was discarded');
     return { summary: 'the current password logs in; the unapplied pending password was discarded' };
   }
@@ -113,6 +114,7 @@ export class RotationProtocol {
     }
     if (result === 'neither') throw await this.#outOfSync();
     await this.deps.store.rotations.keepCurrent(this.job.rotation.id, this.job.fence, retry ? null : { errorCode: applyError ? codeOf(applyError) : 'OST_ROTATION_NOT_APPLIED' });
+    if (!retry) this.#count('failed');
     this.#note(`decision: the current password still logs in and was kept${retry ? '; the change will be tried again' : ''}`);
     throw applyError ?? new FinalExecutorError('OST_ROTATION_NOT_APPLIED', 'the change template ran, but the new password does not log in; the current one still does and was kept');
   }
@@ -126,6 +128,7 @@ export class RotationProtocol {
       if (!(error instanceof ProbeUndecided)) throw error;
       if (this.job.attempt.signal.aborted) throw error.cause;
       await store.rotations.markUnverified(this.job.rotation.id, this.job.fence);
+      this.#count('unverified');
       this.#note('decision: none yet; the credential is unverified until a probe can tell');
       throw undecidedError(error);
     }
@@ -134,6 +137,7 @@ export class RotationProtocol {
   async #commit(summary: string): Promise<ExecutionOutcome> {
     const children = await this.#childRequests();
     const result = await this.deps.store.rotations.commit(this.job.rotation.id, this.job.fence, children);
+    this.#count(this.job.rotation.kind === 'reconcile' ? 'reconciled' : 'succeeded');
     this.#note(`commit: version ${result.version} is current${children.length > 0 ? `; ${result.children.length} child rotation(s) started` : ''}`);
     this.deps.logger?.info({ credentialId: this.job.credential.id, rotationId: this.job.rotation.id, version: result.version }, 'credential rotated');
     return { summary };
@@ -162,6 +166,7 @@ export class RotationProtocol {
   async #outOfSync(): Promise<Error> {
     const reconcile = await this.#reconcileRequest();
     const started = await this.deps.store.rotations.outOfSync(this.job.rotation.id, this.job.fence, 'OST_OUT_OF_SYNC', reconcile);
+    this.#count('out_of_sync');
     const then = started ? `; reconcile operation ${started.operation.id} is scheduled` : '';
     this.#note(`decision: neither password logs in; the credential is out of sync${then}`);
     this.deps.logger?.warn({ credentialId: this.job.credential.id, rotationId: this.job.rotation.id, reconcileOperationId: started?.operation.id ?? null }, 'credential out of sync');
@@ -175,6 +180,10 @@ export class RotationProtocol {
     return buildRotationRequest(this.deps.store, this.deps.operations ?? DEFAULT_ROTATION_OPERATIONS, {
       credential, settings, kind: 'reconcile', trigger: 'reconcile', requester: rotation.requester, priority: policy.priority,
     });
+  }
+
+  #count(outcome: RotationOutcomeLabel): void {
+    this.deps.outcomes?.inc({ outcome });
   }
 
   #note(text: string): void {

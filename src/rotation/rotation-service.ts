@@ -33,6 +33,11 @@ export interface BulkRotationResult {
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
+/** What a reveal led to: a rotation started, or why none could start (the reveal stands either way). */
+export type RevealRotation =
+  | { readonly kind: 'started'; readonly start: RotationStart }
+  | { readonly kind: 'refused'; readonly code: string; readonly message: string };
+
 /**
  * Starts rotations (DESIGN.md §4 triggers): manual, bulk and API requests, the expiry scan,
  * after a reveal, reconcile and verify requests. Automatic triggers respect the policy's
@@ -72,11 +77,22 @@ export class RotationService {
     return this.#start(credentialId, 'verify', 'manual', requester);
   }
 
-  /** After an audited reveal: rotates when the policy asks for it; `null` when it does not apply. */
-  async afterReveal(credentialId: string, actor: string): Promise<RotationStart | null> {
+  /**
+   * After an audited reveal: requests a change (trigger `reveal`, in the policy's window) when
+   * the policy says `changeAfterReveal`; `null` when it does not. The service's rules hold: a
+   * first change is refused (`OST_FIRST_CHANGE_MANUAL`), as is a credential already rotating
+   * (`OST_CONFLICT`); a refusal comes back with its reason instead of being thrown, because
+   * the reveal it follows has happened and stands.
+   */
+  async afterReveal(credentialId: string, actor: string): Promise<RevealRotation | null> {
     const settings = await this.#store.rotationSettings.get(credentialId);
-    if (!settings || !settings.manualDone || !parseRotationPolicy(settings.policy).changeAfterReveal) return null;
-    return this.#startOrSkip(credentialId, 'reveal', actor);
+    if (!settings || !parseRotationPolicy(settings.policy).changeAfterReveal) return null;
+    try {
+      return Object.freeze({ kind: 'started', start: await this.#start(credentialId, 'password_change', 'reveal', actor) });
+    } catch (error) {
+      if (!isOstiaryError(error)) throw error;
+      return Object.freeze({ kind: 'refused', code: error.code, message: error.message });
+    }
   }
 
   /** The periodic scan: starts a rotation for every credential whose change period ran out. */

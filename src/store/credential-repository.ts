@@ -14,7 +14,7 @@ import { decodeCursor, pageLimit, toPage } from './pagination.js';
 import { insertSecret } from './secret-rows.js';
 import type { StoreContext, WriteTx } from './store-context.js';
 import { notFound } from './store-errors.js';
-import type { CredentialRepository, NewCredential, Page, PageOf } from './store.js';
+import type { CredentialLinks, CredentialRepository, NewCredential, Page, PageOf } from './store.js';
 
 type CredentialRow = Selectable<CredentialsTable>;
 type FieldRow = Selectable<CredentialFieldsTable>;
@@ -29,6 +29,7 @@ export function createCredentialRepository(ctx: StoreContext): CredentialReposit
     listByDevice: (deviceId: string) => ctx.query((db) => listByDevice(db, deviceId)),
     list: (page?: Page) => listCredentials(ctx, page),
     setSyncState: (id: string, state: CredentialSyncState) => setSyncState(ctx, id, state),
+    setLinks: (id: string, links: CredentialLinks) => ctx.write((tx) => setLinks(ctx, tx, id, links)),
     delete: (id: string) => ctx.write((tx) => deleteCredential(tx, id)),
   });
 }
@@ -38,7 +39,7 @@ async function createCredential(tx: WriteTx, input: NewCredential): Promise<Cred
   if (typeof input.username !== 'string' || input.username === '') throw validationError('credential.username', 'expected a user name');
   await requireRow(tx.db, 'devices', input.deviceId, 'credential.deviceId');
   if (input.parentId) await requireRow(tx.db, 'credentials', input.parentId, 'credential.parentId');
-  if (input.reconcileCredentialId) await requireRow(tx.db, 'credentials', input.reconcileCredentialId, 'credential.reconcileCredentialId');
+  if (input.reconcileCredentialId) await requireReconciler(tx.db, input.deviceId, input.reconcileCredentialId);
   const row: CredentialRow = {
     id: newId(),
     device_id: input.deviceId,
@@ -107,6 +108,60 @@ async function setSyncState(ctx: StoreContext, id: string, state: CredentialSync
     const result = await tx.db.updateTable('credentials').set({ sync_state: state, updated_at: tx.now }).where('id', '=', id).executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw notFound('credential', id);
   });
+}
+
+/**
+ * Parent-chain changes serialize on one lock (the dialect's device lock under a key no device
+ * id takes; a no-op where writers are serialized anyway), so two concurrent changes can never
+ * close a loop that each alone would not.
+ */
+const PARENT_CHAIN_LOCK = 'credential-parent-chain';
+
+/** Longer chains than this are refused: a walk never runs away. */
+const MAX_CHAIN = 1000;
+
+async function setLinks(ctx: StoreContext, tx: WriteTx, id: string, links: CredentialLinks): Promise<Credential> {
+  const row = await tx.db.selectFrom('credentials').select(['id', 'device_id']).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('credential', id);
+  const changes: { parent_id?: string | null; reconcile_credential_id?: string | null } = {};
+  if (links.parentId !== undefined) {
+    if (links.parentId !== null) {
+      await ctx.dialect.lockDevice(tx.db, PARENT_CHAIN_LOCK);
+      await requireAcyclicParent(tx.db, id, links.parentId);
+    }
+    changes.parent_id = links.parentId;
+  }
+  if (links.reconcileCredentialId !== undefined) {
+    if (links.reconcileCredentialId === id) throw validationError('credential.reconcileCredentialId', 'a credential cannot be its own reconciliation credential');
+    if (links.reconcileCredentialId !== null) await requireReconciler(tx.db, row.device_id, links.reconcileCredentialId);
+    changes.reconcile_credential_id = links.reconcileCredentialId;
+  }
+  await tx.db.updateTable('credentials').set({ ...changes, updated_at: tx.now }).where('id', '=', id).execute();
+  const updated = await findOne(tx.db, (q) => q.where('id', '=', id));
+  if (!updated) throw notFound('credential', id);
+  return updated;
+}
+
+/** The parent exists, is not the credential, and does not descend from it (walking up from the parent never meets it). */
+async function requireAcyclicParent(db: Kysely<Database>, id: string, parentId: string): Promise<void> {
+  if (parentId === id) throw validationError('credential.parentId', 'a credential cannot be its own parent');
+  await requireRow(db, 'credentials', parentId, 'credential.parentId');
+  let cursor: string | null = parentId;
+  for (let depth = 0; cursor !== null; depth += 1) {
+    if (cursor === id) throw validationError('credential.parentId', `credential ${parentId} descends from this credential; a parent chain must not loop`);
+    if (depth >= MAX_CHAIN) throw validationError('credential.parentId', `the parent chain is longer than ${MAX_CHAIN} credentials`);
+    const up: { parent_id: string | null } | undefined = await db.selectFrom('credentials').select('parent_id').where('id', '=', cursor).executeTakeFirst();
+    cursor = up?.parent_id ?? null;
+  }
+}
+
+/** A reconcile logs in to the credential's device with the reconciliation credential, so it must be one of that device's. */
+async function requireReconciler(db: Kysely<Database>, deviceId: string, reconcilerId: string): Promise<void> {
+  const reconciler = await db.selectFrom('credentials').select('device_id').where('id', '=', reconcilerId).executeTakeFirst();
+  if (!reconciler) throw notFound('credential', reconcilerId, 'credential.reconcileCredentialId');
+  if (reconciler.device_id !== deviceId) {
+    throw validationError('credential.reconcileCredentialId', 'expected a credential of the same device: a reconcile logs in to this credential’s device with it');
+  }
 }
 
 /** Deletes the credential, its fields and the secrets only it used. */

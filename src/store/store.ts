@@ -112,6 +112,12 @@ export interface NewCredential {
   readonly reconcileCredentialId?: string | null;
 }
 
+/** A credential's links: `undefined` keeps one, `null` clears it. */
+export interface CredentialLinks {
+  readonly parentId?: string | null;
+  readonly reconcileCredentialId?: string | null;
+}
+
 export interface CredentialRepository {
   create(credential: NewCredential): Promise<Credential>;
   get(id: string): Promise<Credential | null>;
@@ -119,6 +125,8 @@ export interface CredentialRepository {
   listByDevice(deviceId: string): Promise<readonly Credential[]>;
   list(page?: Page): Promise<PageOf<Credential>>;
   setSyncState(id: string, state: CredentialSyncState): Promise<void>;
+  /** Changes the parent and/or reconciliation credential: they exist, are not the credential itself, parents never loop, the reconciler is on the same device. */
+  setLinks(id: string, links: CredentialLinks): Promise<Credential>;
   delete(id: string): Promise<void>;
 }
 

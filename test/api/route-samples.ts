@@ -1,15 +1,18 @@
 import type { Permission } from '../../src/auth/permissions.js';
 import type { ApiHarness } from './api-harness.js';
 import { json, TEST_PASSWORD } from './api-harness.js';
+import { createTaskManagerFixtures, taskManagerSamples, type TaskManagerFixtures } from './task-manager-fixtures.js';
 
 /** Objects every route sample can point at. */
-export interface Fixtures {
+export interface Fixtures extends TaskManagerFixtures {
   readonly deviceId: string;
   readonly credentialId: string;
   readonly templateId: string;
   readonly operationId: string;
   readonly userId: string;
   readonly tokenId: string;
+  readonly sinkId: string;
+  readonly profileId: string;
 }
 
 /** One request per API route, with the permission the route needs (`null`: any login; `public`: none). */
@@ -39,7 +42,10 @@ export async function createFixtures(api: ApiHarness): Promise<Fixtures> {
   const operation = await post('/api/v1/operations', { templateId, deviceId: device.id, credentialId: credential.id });
   const user = await api.createUser(`fixture-${Math.random().toString(36).slice(2, 10)}`, ['operator']);
   const issued = await post('/api/v1/tokens', { name: 'fixture' });
-  return { deviceId: String(device.id), credentialId: String(credential.id), templateId, operationId: String(operation.id), userId: user.id, tokenId: String(issued.id) };
+  const profile = await post('/api/v1/rotation/profiles', { name: `fixture-${Math.random().toString(36).slice(2, 10)}` });
+  const sink = await post('/api/v1/sinks', { name: `fixture-${Math.random().toString(36).slice(2, 10)}`, kind: 'syslog', config: { transport: 'udp', host: '127.0.0.1', port: 9 } });
+  const taskManager = await createTaskManagerFixtures(api, templateId);
+  return { ...taskManager, deviceId: String(device.id), credentialId: String(credential.id), templateId, operationId: String(operation.id), userId: user.id, tokenId: String(issued.id), sinkId: String(sink.id), profileId: String(profile.id) };
 }
 
 export function routeSamples(f: Fixtures): RouteSample[] {
@@ -86,6 +92,29 @@ export function routeSamples(f: Fixtures): RouteSample[] {
     { method: 'POST', route: '/api/v1/operations/{id}/restart', url: `/api/v1/operations/${f.operationId}/restart`, permission: 'operation:control' },
     { method: 'POST', route: '/api/v1/operations/{id}/run-now', url: `/api/v1/operations/${f.operationId}/run-now`, permission: 'operation:control' },
     { method: 'GET', route: '/api/v1/audit/events', url: '/api/v1/audit/events', permission: 'audit:read' },
+    { method: 'GET', route: '/api/v1/operations/{id}/transcript/stream', url: `/api/v1/operations/${f.operationId}/transcript/stream?follow=false`, permission: 'operation:read' },
+    { method: 'GET', route: '/api/v1/events/stream', url: '/api/v1/events/stream?after=0&follow=false', permission: 'event:read' },
+    { method: 'GET', route: '/api/v1/sinks', url: '/api/v1/sinks', permission: 'sink:admin' },
+    { method: 'POST', route: '/api/v1/sinks', url: '/api/v1/sinks', permission: 'sink:admin', body: { name: `sample-${Math.random().toString(36).slice(2, 10)}`, kind: 'syslog', config: { transport: 'udp', host: '127.0.0.1', port: 9 } } },
+    { method: 'GET', route: '/api/v1/sinks/{id}', url: `/api/v1/sinks/${f.sinkId}`, permission: 'sink:admin' },
+    { method: 'PATCH', route: '/api/v1/sinks/{id}', url: `/api/v1/sinks/${f.sinkId}`, permission: 'sink:admin', body: { enabled: false } },
+    { method: 'GET', route: '/api/v1/sinks/{id}/deliveries', url: `/api/v1/sinks/${f.sinkId}/deliveries`, permission: 'sink:admin' },
+    { method: 'DELETE', route: '/api/v1/sinks/{id}', url: `/api/v1/sinks/${f.sinkId}`, permission: 'sink:admin' },
+    { method: 'GET', route: '/api/v1/events', url: '/api/v1/events?after=0&limit=5', permission: 'event:read' },
+    { method: 'GET', route: '/api/v1/credentials/{id}/rotation', url: `/api/v1/credentials/${f.credentialId}/rotation`, permission: 'rotation:read' },
+    { method: 'PUT', route: '/api/v1/credentials/{id}/rotation', url: `/api/v1/credentials/${f.credentialId}/rotation`, permission: 'rotation:admin', body: { profileId: f.profileId } },
+    { method: 'GET', route: '/api/v1/credentials/{id}/rotation/history', url: `/api/v1/credentials/${f.credentialId}/rotation/history`, permission: 'rotation:read' },
+    { method: 'POST', route: '/api/v1/credentials/{id}/rotate', url: `/api/v1/credentials/${f.credentialId}/rotate`, permission: 'rotation:request' },
+    { method: 'POST', route: '/api/v1/credentials/{id}/verify', url: `/api/v1/credentials/${f.credentialId}/verify`, permission: 'rotation:request' },
+    { method: 'POST', route: '/api/v1/credentials/{id}/reconcile', url: `/api/v1/credentials/${f.credentialId}/reconcile`, permission: 'rotation:request' },
+    { method: 'DELETE', route: '/api/v1/credentials/{id}/rotation', url: `/api/v1/credentials/${f.credentialId}/rotation`, permission: 'rotation:admin' },
+    { method: 'POST', route: '/api/v1/rotations', url: '/api/v1/rotations', permission: 'rotation:request', body: { credentialIds: [f.credentialId] } },
+    { method: 'GET', route: '/api/v1/rotation/profiles', url: '/api/v1/rotation/profiles', permission: 'rotation:read' },
+    { method: 'POST', route: '/api/v1/rotation/profiles', url: '/api/v1/rotation/profiles', permission: 'rotation:admin', body: { name: `sample-${Math.random().toString(36).slice(2, 10)}`, policy: { changeEveryDays: 30 } } },
+    { method: 'GET', route: '/api/v1/rotation/profiles/{id}', url: `/api/v1/rotation/profiles/${f.profileId}`, permission: 'rotation:read' },
+    { method: 'PUT', route: '/api/v1/rotation/profiles/{id}', url: `/api/v1/rotation/profiles/${f.profileId}`, permission: 'rotation:admin', body: { name: `sample-${Math.random().toString(36).slice(2, 10)}` } },
+    { method: 'DELETE', route: '/api/v1/rotation/profiles/{id}', url: `/api/v1/rotation/profiles/${f.profileId}`, permission: 'rotation:admin' },
     { method: 'GET', route: '/api/v1/audit/verify', url: '/api/v1/audit/verify', permission: 'audit:read' },
+    ...taskManagerSamples(f),
   ];
 }

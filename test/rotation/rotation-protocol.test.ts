@@ -265,7 +265,8 @@ describe('rotation protocol (fake target, SQLite store)', () => {
   it('the first change must be manual; then the expiry scan and reveals start rotations, in the change window', async () => {
     const lou = await account('lou', { policy: { changeEveryDays: 1, changeAfterReveal: true, window: { hours: [3], timeZone: 'UTC' } } });
     await assert.rejects(world.service.rotate(lou.id, { requester: 'scan', trigger: 'expiry' }), { code: 'OST_FIRST_CHANGE_MANUAL' });
-    assert.equal(await world.service.afterReveal(lou.id, 'viewer'), null);
+    const firstReveal = await world.service.afterReveal(lou.id, 'viewer');
+    assert.deepEqual(firstReveal?.kind === 'refused' && firstReveal.code, 'OST_FIRST_CHANGE_MANUAL', 'a reveal never makes the first change; the refusal says why');
     await world.service.rotate(lou.id, { requester: 'op1' });
     await drainQueue(store, vault, device);
     assert.deepEqual(await world.service.scanDue(), [], 'not due yet');
@@ -274,7 +275,8 @@ describe('rotation protocol (fake target, SQLite store)', () => {
     assert.equal(due?.rotation.trigger, 'expiry');
     assert.equal(new Date(due?.operation.notBefore ?? 0).getUTCHours(), 3, 'starts in the window');
     assert.deepEqual(await later.scanDue(), [], 'a second scan finds it rotating already');
-    assert.equal(await world.service.afterReveal(lou.id, 'viewer'), null, 'in progress: skipped');
+    const busy = await world.service.afterReveal(lou.id, 'viewer');
+    assert.deepEqual(busy?.kind === 'refused' && busy.code, 'OST_CONFLICT', 'in progress: refused with the reason');
   });
 
   it('after a parent changes, each child changes with its own template; a child failing changes nothing else', async () => {

@@ -1,11 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { requirePart } from './integration.js';
+import { freePort } from './free-port.js';
 
 /**
  * A throwaway PostgreSQL of the test's own that checks passwords: `scram-sha-256` over TCP,
@@ -125,17 +125,6 @@ function tlsSettings(dir: string): string[] {
   return ['-c ssl=on', `-c ssl_cert_file=${join(dir, 'server.crt')}`, `-c ssl_key_file=${join(dir, 'server.key')}`];
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function postgresUid(): number {
   return Number(execFileSync('id', ['-u', 'postgres']).toString().trim());

@@ -11,7 +11,7 @@ import type { Vault } from '../../src/vault/vault.js';
 import { FAST_SETTINGS, MemoryLogger, tempVault, waitFor } from '../engine/engine-harness.js';
 import { requireSshHosts, startSshHosts, type SshHosts } from '../support/ssh-hosts.js';
 import { freshStore, type FreshStore } from '../support/stores.js';
-import { admin, approver1, operator } from './task-manager-fixtures.js';
+import { admin, approver1, operator, RESTART_SERVICE_TEMPLATE as TEMPLATE } from './task-manager-fixtures.js';
 
 /**
  * The reference manual's scenario, end to end on three real sshd hosts, through the service
@@ -22,14 +22,6 @@ import { admin, approver1, operator } from './task-manager-fixtures.js';
  * anything the operator receives, nor a log, transcript or outbox event.
  */
 const SECRET = 'Bkp#Secret-7731-never-shown';
-const TEMPLATE = [
-  '# Restart a service on each device (task variable SERVICE)',
-  '#@var SERVICE "[a-z0-9_.-]+" "Service to restart"',
-  'expect "*$"',
-  'exec "service [#SERVICE#] restart"',
-  'expect "Restarting [#SERVICE#]*done"',
-  'end',
-].join('\n');
 
 const skip = await requireSshHosts();
 

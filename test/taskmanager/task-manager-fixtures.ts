@@ -59,3 +59,14 @@ export function taskInput(seeded: Seeded, service = 'rsync', extra: Record<strin
     ...extra,
   };
 }
+
+/** The manual's "Restart backup services" template: SSH, one variable `SERVICE` with a `#@var` pattern. */
+export const RESTART_SERVICE_TEMPLATE = [
+  '# Restart a service on each device (task variable SERVICE)',
+  '#@var SERVICE "[a-z0-9_.-]+" "Service to restart"',
+  'expect "*$"',
+  'exec "service [#SERVICE#] restart"',
+  'expect "Restarting [#SERVICE#]*done"',
+  'end',
+].join('\n');
+

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CREDENTIAL_KINDS, CREDENTIAL_SYNC_STATES } from '../../domain/index.js';
 import type { Credential } from '../../domain/index.js';
+import { rotationSettingsSchema } from '../../rotation/index.js';
 import { iso, label, reason, timestamp } from './common-schemas.js';
 
 /** A secret value: write-only, never in a response except the audited reveal. */
@@ -25,6 +26,9 @@ export const credentialInput = z.strictObject({
   fields: z.array(fieldInput).max(50).optional(),
   parentId: z.uuid().nullable().optional(),
   reconcileCredentialId: z.uuid().nullable().optional(),
+  rotation: rotationSettingsSchema.nullable().optional().describe(
+    'Rotation settings to register the credential with (needs `rotation:admin`), as in `PUT /credentials/{id}/rotation`; `null`: none. Left out: the best-matching rotation profile applies (docs/rotation.md).',
+  ),
 });
 
 export const secretInput = z.strictObject({ secret: secretValue.describe('The new current secret. Write-only.') });
@@ -61,6 +65,12 @@ export const revealView = z.object({
   secret: z.string(),
   passphrase: z.string().nullable(),
   auditSeq: z.number().int().describe('The audit event that recorded this reveal.'),
+  rotation: z.object({
+    requested: z.boolean(),
+    rotationId: z.uuid().nullable(),
+    operationId: z.uuid().nullable(),
+    refusal: z.object({ code: z.string(), message: z.string() }).nullable().describe('Why no rotation could start (the reveal stands).'),
+  }).nullable().describe('The change after the reveal, when the policy says `changeAfterReveal`; `null` otherwise.'),
 });
 
 export function toCredentialView(credential: Credential): z.infer<typeof credentialView> {

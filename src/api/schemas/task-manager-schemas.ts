@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OPERATION_STATUSES } from '../../domain/index.js';
+import type { Attempt } from '../../domain/index.js';
 import type {
   AccessGroupRecord,
   ApprovalRecord,
@@ -12,7 +13,7 @@ import type {
 } from '../../store/task-manager-store.js';
 import type { DashboardReport, OperationReportRow, RunView } from '../../taskmanager/index.js';
 import { dateFilter, iso, isoOrNull, label, timestamp } from './common-schemas.js';
-import { operationView, toOperationView } from './operation-schemas.js';
+import { attemptView, operationView, toAttemptView, toOperationView } from './operation-schemas.js';
 
 /*
  * Bodies are described here for the OpenAPI document and checked for shape; the Task
@@ -255,3 +256,43 @@ export function toDashboardView(report: DashboardReport): z.infer<typeof dashboa
 }
 
 export const previewView = z.object({ fireTimes: z.array(timestamp) });
+
+export const accessGroupChanges = z.strictObject({
+  name: label().optional(),
+  users: ids.optional(),
+  approvers: ids.optional(),
+  criteria: z.strictObject({ environments: z.array(label(100)).optional(), systems: z.array(label(100)).optional(), deviceIds: ids.optional() }).optional().describe('The lists given replace theirs.'),
+  rules: rulesInput.optional().describe('The rules given replace theirs.'),
+  enabled: z.boolean().optional(),
+});
+
+export const taskFieldsQuery = z.strictObject({ version: z.coerce.number().int().min(1).max(1_000_000).optional().describe('Default: the latest.') });
+export const taskFieldsView = z.object({
+  templateId: z.string(), version: z.number().int(), type: z.string(), executor: z.string(),
+  declarations: z.array(z.object({ name: z.string(), pattern: z.string(), label: z.string() })).describe('`#@var` declarations: each value must match its pattern.'),
+  masks: z.array(z.string()).describe('Every mask the template uses, built-in ones included.'),
+  variables: z.array(z.string()).describe('The masks a task fills with variables (or a credential field).'),
+});
+
+export const runDetailView = z.object({ run: runView, approvals: z.array(approvalView) });
+export const runOperationQuery = z.strictObject({
+  status: statusList.optional().describe('Comma-separated statuses.'),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  after: z.string().min(1).max(512).optional(),
+});
+export const inboxView = z.object({ items: z.array(runView).describe('Runs waiting for my answer.'), schedules: z.array(scheduleView).describe('Schedules waiting for my answer.') });
+
+const approvalStateList = z.string().max(200)
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(['not_required', 'waiting_approval', 'approved', 'rejected', 'expired', 'voided', 'cancelled'])).min(1));
+export const scheduleListQuery = z.strictObject({ taskId: z.uuid().optional(), state: approvalStateList.optional().describe('Comma-separated approval states.') });
+export const scheduleDetailQuery = z.strictObject({ next: z.coerce.number().int().min(1).max(500).optional().describe('How many next fire times. Default 5.') });
+export const scheduleDetailView = z.object({ schedule: scheduleView, approvals: z.array(approvalView), fires: z.array(fireView).describe('The latest 20 fires, run or missed.') });
+
+export const usageQuery = z.strictObject({ taskId: z.uuid().optional() });
+
+/** One attempt of a task operation with its log (the redacted transcript). */
+export const taskAttemptView = attemptView.extend({ transcript: z.string().describe('Redacted: no secret ever appears in it.') });
+export function toTaskAttemptView(attempt: Attempt): z.infer<typeof taskAttemptView> {
+  return { ...toAttemptView(attempt), transcript: attempt.transcript };
+}

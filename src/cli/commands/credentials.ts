@@ -6,6 +6,7 @@ import { printJson, printRecord, printRows } from '../client/client-output.js';
 import type { OutputFlags } from '../client/client-output.js';
 import { readSecret } from '../client/secret-input.js';
 import { integerOption } from '../option-parsers.js';
+import { registerCredentialRotation } from './credentials-rotation.js';
 
 interface CredentialView {
   readonly id: string;
@@ -38,9 +39,19 @@ const columns = {
   STATE: (credential: CredentialView) => credential.syncState,
 };
 
+
+/** What a reveal says about the change after it (docs/rotation.md); never a secret. */
+interface RevealRotationView {
+  readonly requested: boolean;
+  readonly rotationId: string | null;
+  readonly refusal: { readonly code: string; readonly message: string } | null;
+}
+
 /**
  * `ostiary credentials …`: a client of `/api/v1/credentials`. Secrets are read from a hidden
  * prompt or standard input, never from an argument; `reveal` prints one (audited, with a reason).
+ * Rotation requests and settings (`rotate`, `verify`, `reconcile`, `rotation …`) are in
+ * `credentials-rotation.ts`.
  */
 export function registerCredentials(program: Command): void {
   const credentials = program.command('credentials').description('list and manage credentials through the API');
@@ -78,9 +89,12 @@ export function registerCredentials(program: Command): void {
   credentials.command('reveal <id>').description('print the current secret (needs credential:reveal; audited)')
     .requiredOption('--reason <text>', 'why you need it; recorded in the audit trail').option('--json', 'print JSON')
     .action(async (id: string, flags: OutputFlags & { reason: string }) => {
-      const revealed = await (await connectClient()).send<{ secret: string; auditSeq: number }>('POST', `/credentials/${id}/reveal`, { reason: flags.reason });
+      const revealed = await (await connectClient()).send<{ secret: string; auditSeq: number; rotation?: RevealRotationView | null }>('POST', `/credentials/${id}/reveal`, { reason: flags.reason });
       if (flags.json === true) return printJson(revealed);
       console.log(revealed.secret);
+      // On stderr: standard output stays the bare secret, for scripts.
+      if (revealed.rotation?.requested === true) console.error(`the policy changes this password after a reveal: rotation ${revealed.rotation.rotationId ?? ''} requested`);
+      else if (revealed.rotation?.refusal) console.error(`the policy asks for a change after a reveal, but it was refused: ${revealed.rotation.refusal.code}: ${revealed.rotation.refusal.message}`);
     });
 
   credentials.command('delete <id>').description('delete a credential')
@@ -88,4 +102,6 @@ export function registerCredentials(program: Command): void {
       await (await connectClient()).send('DELETE', `/credentials/${id}`);
       console.log(`deleted credential ${id}`);
     });
+
+  registerCredentialRotation(credentials);
 }

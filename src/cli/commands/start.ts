@@ -35,17 +35,13 @@ export function registerStart(program: Command): void {
     try {
       // Loaded here, not at the top: `ops …` commands should not pay for the engine and the HTTP server.
       const { startEngine } = await import('../engine-runtime.js');
-      const { OstiaryMetrics, instrumentStore, startOutbound } = await import('../../outbound/index.js');
+      const { OstiaryMetrics, instrumentStore } = await import('../../outbound/index.js');
       const metrics = new OstiaryMetrics({ store, logger });
-      // The engine's store is measured (attempt durations, lease recoveries) for /metrics.
-      const engine = await startEngine(config, instrumentStore(store, metrics), flags, logger);
+      // The engine's store is measured (attempt durations, lease recoveries) and rotations counted, for /metrics.
+      const engine = await startEngine(config, instrumentStore(store, metrics), flags, logger, metrics);
       closers.push(() => engine.stop({ drainMs: flags.drainMs }));
-      const { openVault } = await import('../../vault/vault.js');
-      const vault = await openVault({ dataDir: config.dataDir, masterKey: config.masterKey });
-      const outbound = await startOutbound({ store, configFile: config.configFile, vault, logger: logger.child({ component: 'outbound' }) });
-      closers.push(() => outbound.stop());
       const { startApiServer } = await import('../api-runtime.js');
-      const server = await startApiServer(config, store, flags, logger);
+      const server = await startApiServer(config, store, flags, logger, metrics);
       closers.push(() => server.close());
       logger.info({ dataDir: config.dataDir, dialect: store.capabilities.dialect, url: server.url }, 'ostiary started');
     } catch (error) {

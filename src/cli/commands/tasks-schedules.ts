@@ -77,6 +77,16 @@ export function registerTaskSchedules(tasks: Command): void {
       printRows(flags, list.items, scheduleColumns, 'no schedules');
     });
 
+  tasks.command('schedule-show <id>').description('a schedule with its next fire times, answers and latest fires (run or missed)')
+    .option('--next <n>', 'how many next fire times', integerOption('--next', 1), 5).option('--json', 'print JSON')
+    .action(async (id: string, flags: OutputFlags & { next: number }) => {
+      const shown = await (await connectClient()).get<{ schedule: ScheduleLine & { nextFires?: string[] }; fires: readonly { fireAt: string; outcome: string; runId: string | null }[] }>(`/schedules/${id}`, { next: flags.next });
+      if (flags.json === true) return printJson(shown);
+      printRows(flags, [shown.schedule], scheduleColumns, '');
+      for (const time of shown.schedule.nextFires ?? []) console.log(`next: ${time}`);
+      printRows(flags, shown.fires, { FIRE: (fire) => shortTime(fire.fireAt), OUTCOME: (fire) => fire.outcome, RUN: (fire) => fire.runId ?? '' }, 'no fires yet');
+    });
+
   tasks.command('schedule-cancel <id>').description('cancel a schedule').option('--json', 'print JSON')
     .action(async (id: string, flags: OutputFlags) => printRecord(flags, { ...(await (await connectClient()).send<Record<string, unknown>>('POST', `/schedules/${id}/cancel`)) }));
 

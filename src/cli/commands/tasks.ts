@@ -3,6 +3,7 @@ import { connectClient } from '../client/client-session.js';
 import { printJson, printRecord, printRows } from '../client/client-output.js';
 import type { OutputFlags } from '../client/client-output.js';
 import { collectVariable, integerOption } from '../option-parsers.js';
+import { registerTaskAdmin, registerTaskViews } from './tasks-admin.js';
 import { registerTaskApprovals } from './tasks-approvals.js';
 import { collect, runColumns, type Page, type RunLine } from './tasks-columns.js';
 import { registerTaskReports } from './tasks-reports.js';
@@ -72,6 +73,8 @@ export function registerTasks(program: Command): void {
   registerTaskApprovals(tasks);
   registerTaskSchedules(tasks);
   registerTaskReports(tasks);
+  registerTaskViews(tasks);
+  registerTaskAdmin(tasks);
 }
 
 function registerTaskCrud(tasks: Command): void {
@@ -130,5 +133,10 @@ function registerTaskRuns(tasks: Command): void {
     });
 
   tasks.command('run-show <runId>').description('show a run, its totals and approvals').option('--json', 'print JSON')
-    .action(async (runId: string, flags: OutputFlags) => printRecord(flags, { ...(await (await connectClient()).get<Record<string, unknown>>(`/runs/${runId}`)) }));
+    .action(async (runId: string, flags: OutputFlags) => {
+      const shown = await (await connectClient()).get<{ run: RunLine; approvals: readonly { approverName: string; answer: string; justification: string; decidedAt: string }[] }>(`/runs/${runId}`);
+      if (flags.json === true) return printJson(shown);
+      printRows(flags, [shown.run], runColumns, '');
+      printRows(flags, shown.approvals, { APPROVER: (a) => a.approverName, ANSWER: (a) => a.answer, JUSTIFICATION: (a) => a.justification, DECIDED: (a) => a.decidedAt }, 'no answers yet');
+    });
 }

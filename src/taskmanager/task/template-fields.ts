@@ -1,8 +1,6 @@
 import { OstiaryError } from '../../domain/index.js';
 import type { VariableDeclaration } from '../../templates/index.js';
 import { isTemplateDialect, maskNamesOf, parseTemplateOrThrow } from '../../templates/index.js';
-import { MYSQL_SQL_DIALECT, POSTGRES_SQL_DIALECT, parseSqlTemplateOrThrow } from '../../templates/sql/index.js';
-import type { SqlProgram } from '../../templates/sql/index.js';
 
 /** What a task form shows for a template: its `#@var` declarations and every mask it uses. */
 export interface TemplateFields {
@@ -11,21 +9,14 @@ export interface TemplateFields {
   readonly masks: readonly string[];
 }
 
-/** Reads a template version's fields in its executor's dialect; throws `OST_TEMPLATE_PARSE`. */
+/**
+ * Reads a template version's fields in its executor's dialect (every dialect, SQL ones
+ * included, parses through `parseTemplateOrThrow`); throws `OST_TEMPLATE_PARSE`.
+ */
 export function templateFields(executor: string, source: string): TemplateFields {
   if (isTemplateDialect(executor)) {
     const program = parseTemplateOrThrow(executor, source);
     return Object.freeze({ declarations: program.variables, masks: Object.freeze(maskNamesOf(program)) });
   }
-  if (executor === 'postgres' || executor === 'mysql') {
-    const program = parseSqlTemplateOrThrow(source, executor === 'postgres' ? POSTGRES_SQL_DIALECT : MYSQL_SQL_DIALECT);
-    return Object.freeze({ declarations: program.variables, masks: Object.freeze(sqlMaskNames(program)) });
-  }
   throw new OstiaryError('OST_VALIDATION', `task.templateId: tasks cannot use templates of the ${executor} executor`, { details: { field: 'task.templateId' } });
-}
-
-function sqlMaskNames(program: SqlProgram): string[] {
-  const names = program.statements.flatMap((statement) => statement.pieces.flatMap((piece) =>
-    piece.kind === 'sql-verbatim' ? [] : piece.segments.flatMap((segment) => (segment.kind === 'mask' ? [segment.name] : []))));
-  return [...new Set(names)];
 }

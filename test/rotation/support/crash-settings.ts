@@ -3,7 +3,7 @@ import type { RotationOperationSettings } from '../../../src/rotation/index.js';
 
 /** Short leases so a killed worker's operations come back quickly; heartbeats keep busy ones. */
 export const CRASH_ENGINE_SETTINGS = Object.freeze({
-  concurrency: 6,
+  concurrency: 3,
   perDeviceLimit: 8,
   leaseMs: 1_500,
   heartbeatMs: 300,
