@@ -5,7 +5,8 @@
  * 200 OpenSSH clients launched at once. Every system checks host keys. Rounds alternate the
  * systems, after one unmeasured OpenSSH pass that warms every host up.
  *
- * Options: --hosts N (200) --rounds N (3) --only ostiary,ansible,openssh
+ * Options: --hosts N (200) --rounds N (3) --only ostiary,ansible,openssh --concurrency N (Ostiary's
+ * engine: logins in flight at once; default every host)
  */
 import { parseArgs } from 'node:util';
 import { requireSshHosts } from '../test/support/ssh-hosts.js';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     hosts: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '3' },
     only: { type: 'string', default: SYSTEMS.join(',') },
+    concurrency: { type: 'string', default: '' },
   },
 });
 
@@ -42,7 +44,7 @@ await runBenchmark(async () => {
   const meter = new CpuMeter(lab.harnessDir);
   const warm = await runOpenSshFanout(lab, meter);
   if (warm.succeeded !== hosts) throw new Error(`warm-up: ${warm.note}`);
-  const ostiary = chosen.includes('ostiary') ? await OstiaryFanout.start(lab) : null;
+  const ostiary = chosen.includes('ostiary') ? await OstiaryFanout.start(lab, values.concurrency === '' ? hosts : positive('concurrency')) : null;
   const results: FanoutResult[] = [];
   for (let round = 1; round <= rounds; round += 1) {
     for (const system of chosen) {
@@ -60,7 +62,7 @@ await runBenchmark(async () => {
   if (incomplete.length > 0) throw new Error(`${incomplete.map((result) => `${result.key} ${result.succeeded}/${result.hosts}`).join(', ')}: not every host succeeded (see the notes above)`);
 });
 
-function positive(name: 'hosts' | 'rounds'): number {
+function positive(name: 'hosts' | 'rounds' | 'concurrency'): number {
   const value = Number(values[name]);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}: expected a positive integer, got ${values[name]}`);
   return value;

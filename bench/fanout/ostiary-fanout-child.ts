@@ -4,7 +4,7 @@
  * vault seals, the `ssh` executor, and an engine allowed to run every host at once. On each
  * `go` it submits one operation per device together and reports the wall time from the
  * submit to the last success.
- * Usage: node --import tsx ostiary-fanout-child.ts <db-file> <data-dir> <key-file> <hosts.json> <user>
+ * Usage: node --import tsx ostiary-fanout-child.ts <db-file> <data-dir> <key-file> <hosts.json> <user> [concurrency]
  */
 import { readFile } from 'node:fs/promises';
 import BetterSqlite3 from 'better-sqlite3';
@@ -29,14 +29,14 @@ interface HostEntry {
 
 const BENCH_TIMEOUTS = Object.freeze({ connectMs: 120_000, readMs: 120_000, totalMs: 300_000 });
 
-const [file = '', dataDir = '', keyFile = '', hostsFile = '', user = ''] = process.argv.slice(2);
+const [file = '', dataDir = '', keyFile = '', hostsFile = '', user = '', concurrencyArg = ''] = process.argv.slice(2);
 const hosts = JSON.parse(await readFile(hostsFile, 'utf8')) as HostEntry[];
 const store = await openStore({ url: file });
 const vault = await openVault({ dataDir, masterKey: null });
 const privateKey = await readFile(keyFile, 'utf8');
 const { template, version } = await store.templates.create({ name: 'bench-echo', type: 'task', executor: 'ssh', source: ECHO_TEMPLATE, author: 'bench' });
 const targets = await registerHosts(store);
-const engine = new Engine({ store, vault, executors: [sshExecutor], concurrency: hosts.length, perDeviceLimit: 1 });
+const engine = new Engine({ store, vault, executors: [sshExecutor], concurrency: Number(concurrencyArg) || hosts.length, perDeviceLimit: 1 });
 await engine.start();
 const reader = new BetterSqlite3(file, { readonly: true });
 

@@ -16,13 +16,15 @@ export class OstiaryFanout {
   private constructor(
     private readonly child: BenchChild<FanoutChildMessage>,
     private readonly hosts: number,
+    private readonly concurrency: number,
   ) {}
 
-  static async start(lab: FanoutLab): Promise<OstiaryFanout> {
-    const args = [join(lab.dir, 'ostiary.db'), join(lab.dir, 'data'), lab.keyFile, lab.hostsFile, FANOUT_USER];
+  /** `concurrency`: attempts the engine runs at once (logins in flight); every host by default. */
+  static async start(lab: FanoutLab, concurrency = lab.hosts.length): Promise<OstiaryFanout> {
+    const args = [join(lab.dir, 'ostiary.db'), join(lab.dir, 'data'), lab.keyFile, lab.hostsFile, FANOUT_USER, String(concurrency)];
     const child = new BenchChild<FanoutChildMessage>(CHILD, args);
     await child.next('ready', 120_000);
-    return new OstiaryFanout(child, lab.hosts.length);
+    return new OstiaryFanout(child, lab.hosts.length, concurrency);
   }
 
   async runRound(round: number, meter: CpuMeter): Promise<FanoutResult> {
@@ -34,7 +36,7 @@ export class OstiaryFanout {
     const phases = `last claim ${formatNumber(result.lastStartMs)} ms after submit, attempts median ${formatNumber(result.medianAttemptMs)} ms, slowest ${formatNumber(result.slowestAttemptMs)} ms`;
     const failures = result.failed > 0 ? `${result.failed} failed, e.g. ${result.firstError}` : '';
     return {
-      key: 'ostiary', system: `Ostiary (ssh executor, SQLite, concurrency ${this.hosts})`,
+      key: 'ostiary', system: `Ostiary (ssh executor, SQLite, concurrency ${this.concurrency})`,
       wallMs: result.wallMs, succeeded: result.succeeded, hosts: this.hosts,
       peakRssMb: this.child.peakRssMb(), clientCpuS: cpu.clientS, serverCpuS: cpu.serverS, note: [phases, retries, failures].filter(Boolean).join('; '), loadAverage: loadAverage(),
     };
