@@ -1,9 +1,6 @@
 import type { AttemptRunnerDeps } from './attempt-runner.js';
 import { AttemptRunner } from './attempt-runner.js';
 
-/** How long a busy worker with few free slots waits for more before it claims. */
-const GATHER_MS = 2;
-
 /**
  * The claim loop of one engine. It claims while fewer than `concurrency` attempts run, is
  * woken by the store's work signals and by every attempt that ends, and polls every
@@ -15,7 +12,6 @@ export class Worker {
   #wokenWhileFilling = false;
   #stopped = true;
   #poll: NodeJS.Timeout | null = null;
-  #gather: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: AttemptRunnerDeps) {}
 
@@ -30,26 +26,8 @@ export class Worker {
     this.wake();
   }
 
-  /**
-   * Claims due work up to the concurrency limit. Safe to call at any time, as often as wanted.
-   * An idle worker claims at once (no added latency); a busy one with only a few free slots
-   * waits up to {@link GATHER_MS} for more to free, so one claim transaction takes several
-   * operations instead of one each (a claim costs a commit and several round trips).
-   */
+  /** Claims due work now, up to the concurrency limit. Safe to call at any time, as often as wanted. */
   wake(): void {
-    if (this.#stopped) return;
-    const free = this.deps.settings.concurrency - this.#running.size;
-    if (this.#running.size > 0 && free < Math.ceil(this.deps.settings.concurrency / 2)) {
-      this.#gather ??= setTimeout(() => {
-        this.#gather = null;
-        this.#fillNow();
-      }, GATHER_MS);
-      return;
-    }
-    this.#fillNow();
-  }
-
-  #fillNow(): void {
     if (this.#stopped) return;
     if (this.#filling) {
       this.#wokenWhileFilling = true;
@@ -66,8 +44,6 @@ export class Worker {
     this.#stopped = true;
     if (this.#poll) clearInterval(this.#poll);
     this.#poll = null;
-    if (this.#gather) clearTimeout(this.#gather);
-    this.#gather = null;
     await this.#filling;
     if (await this.#allDoneWithin(drainMs)) return;
     for (const { runner } of this.#running.values()) runner.shutdown();
