@@ -21,6 +21,7 @@ export * from './ids.js';
 export * from './operation.js';
 export * from './operation-status.js';
 export * from './outbox-event.js';
+export * from './parse-input.js';
 export * from './retry-policy.js';
 export * from './secret.js';
 export * from './template.js';

@@ -1,9 +1,8 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { isOstiaryError, OstiaryError } from '../domain/index.js';
+import { isOstiaryError, OstiaryError, parseInput } from '../domain/index.js';
 import { parsePasswordPolicy } from '../vault/index.js';
 import type { PasswordPolicy } from '../vault/index.js';
-import { parseRotationInput } from './rotation-input.js';
 
 const DAY_MS = 86_400_000;
 const ALL_WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
@@ -61,7 +60,7 @@ export const rotationPolicySchema = z.strictObject({
 
 /** Validates a rotation policy at the door (errors name the field under `field`) and freezes it. */
 export function parseRotationPolicy(input: unknown, field = 'rotation.policy'): RotationPolicy {
-  const parsed = parseRotationInput(rotationPolicySchema, input ?? {}, field);
+  const parsed = parseInput(rotationPolicySchema, input ?? {}, field);
   return Object.freeze({
     ...parsed,
     passwordPolicy: passwordPolicyAt(parsed.passwordPolicy, `${field}.passwordPolicy`),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { CREDENTIAL_KINDS } from '../domain/index.js';
+import { CREDENTIAL_KINDS, parseInput } from '../domain/index.js';
 import type { Credential, Device } from '../domain/index.js';
 import type { NewRotationProfile, ProfileCriteria, RotationProfileRecord } from '../store/rotation-store.js';
-import { fieldAt, parseRotationInput } from './rotation-input.js';
+import { fieldAt } from './rotation-input.js';
 import { parseRotationPolicy, policyToJson, rotationPolicySchema } from './rotation-policy.js';
 
 const optionalText = z.string().trim().min(1).max(200).nullable().default(null);
@@ -32,7 +32,7 @@ export type RotationProfileInput = z.input<typeof rotationProfileSchema>;
  * policy it gives matching credentials, and optionally the executor and templates.
  */
 export function parseRotationProfile(input: unknown, field = 'profile'): NewRotationProfile {
-  const parsed = parseRotationInput(rotationProfileSchema, input, field);
+  const parsed = parseInput(rotationProfileSchema, input, field);
   const policy = parseRotationPolicy(parsed.policy, fieldAt(field, 'policy'));
   return Object.freeze({ ...parsed, criteria: Object.freeze(parsed.criteria), policy: policyToJson(policy) });
 }

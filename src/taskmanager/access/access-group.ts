@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AccessCriteria, AccessGroupRecord, AccessRules, NewAccessGroup } from '../../store/task-manager-store.js';
-import { parseInput } from '../parse-input.js';
+import { parseInput } from '../../domain/index.js';
 
 /**
  * An access group (DESIGN §6): users who may run the tasks its criteria select, approvers,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AnswerVerdict, ApprovalRecord, ApprovalTerms } from '../../store/task-manager-store.js';
-import { parseInput } from '../parse-input.js';
 import { answer as decide } from './approval-tally.js';
+import { parseInput } from '../../domain/index.js';
 
 /** An approver's answer as the API receives it. */
 export interface AnswerInput {

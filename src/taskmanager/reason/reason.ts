@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { NewReason, ReasonRecord, ReasonType } from '../../store/task-manager-store.js';
-import { parseInput } from '../parse-input.js';
+import { parseInput } from '../../domain/index.js';
 
 /** What a reason may justify. */
 export const REASON_TYPES = ['task_execution', 'file_download', 'all'] as const satisfies readonly ReasonType[];

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { validationError } from '../../domain/index.js';
+import { parseInput, validationError } from '../../domain/index.js';
 import type { AccessRules } from '../access/access-group.js';
-import { parseInput } from '../parse-input.js';
 import { justifiesTaskExecution, type Reason } from '../reason/reason.js';
 
 /** What a requester gives when running a task; which parts are required is the access group's rule. */

@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { parseInput } from '../parse-input.js';
 import { assertCronExpression } from './cron-fire-times.js';
+import { parseInput } from '../../domain/index.js';
 
 /** ISO weekday numbers: 1 = Monday … 7 = Sunday. */
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;

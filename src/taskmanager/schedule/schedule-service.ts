@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { OstiaryError } from '../../domain/index.js';
+import { OstiaryError, parseInput } from '../../domain/index.js';
 import type { Page, PageOf, Store } from '../../store/store.js';
 import type { ApprovalState, FireRecord, ScheduleRecord } from '../../store/task-manager-store.js';
 import { resolveAccess } from '../access/effective-access.js';
 import { judgeAnswer, parseAnswerInput } from '../approval/answer-input.js';
-import { parseInput } from '../parse-input.js';
 import { assertRunRequest, parseRunRequest } from '../run/run-request.js';
 import { approvalTerms } from '../run/run-service.js';
 import { bindingOf } from '../task/task-service.js';

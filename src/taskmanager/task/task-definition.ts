@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CredentialChoice, TaskRecord } from '../../store/task-manager-store.js';
-import { parseInput } from '../parse-input.js';
+import { parseInput } from '../../domain/index.js';
 
 /**
  * How each operation of a run gets its credential: one registered credential logs in to
