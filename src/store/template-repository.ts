@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import { OstiaryError, TEMPLATE_TYPES, newId, validationError, type Template, type TemplateType, type TemplateVersion } from '../domain/index.js';
 import type { Database, TemplateVersionsTable, TemplatesTable } from './database.js';
 import { decodeCursor, pageLimit, toPage } from './pagination.js';
@@ -13,16 +14,13 @@ const VERSION_CACHE_SIZE = 1000;
 export function createTemplateRepository(ctx: StoreContext): TemplateRepository {
   // Every attempt loads its pinned version; versions are immutable and never deleted, so a
   // version read once (committed, outside any transaction) is served from memory after that.
-  const versions = new Map<string, TemplateVersion>();
+  const versions = new LRUCache<string, TemplateVersion>({ max: VERSION_CACHE_SIZE });
   const cachedVersion = async (templateId: string, version: number): Promise<TemplateVersion | null> => {
     const key = `${templateId}\u0000${version}`;
     const cached = versions.get(key);
     if (cached) return cached;
     const found = await ctx.query((db) => getVersion(db, templateId, version));
-    if (found) {
-      versions.set(key, found);
-      if (versions.size > VERSION_CACHE_SIZE) versions.delete(versions.keys().next().value as string);
-    }
+    if (found) versions.set(key, found);
     return found;
   };
   return Object.freeze({

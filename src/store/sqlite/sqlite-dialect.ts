@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../database.js';
 import type { OutboxNumbering, StoreDialect } from '../store-dialect.js';
 import { numberOutboxRows } from '../outbox-positions.js';
@@ -66,19 +67,14 @@ const STATEMENT_CACHE_SIZE = 500;
  * when it is handed out again; SQLite re-prepares a statement by itself after a schema change.
  */
 function withStatementCache(handle: BetterSqlite3.Database): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cache = new LRUCache<string, BetterSqlite3.Statement>({ max: STATEMENT_CACHE_SIZE });
   return {
     close: () => void handle.close(),
     prepare: (text: string) => {
       const cached = cache.get(text);
-      if (cached) {
-        cache.delete(text);
-        cache.set(text, cached);
-        return cached;
-      }
+      if (cached) return cached;
       const statement = handle.prepare(text);
       cache.set(text, statement);
-      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
       return statement;
     },
   };
