@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -7,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BIN, runOstiary } from './cli-runner.js';
+import { runOstiary, startOstiary } from './cli-runner.js';
 import { freePort } from '../support/free-port.js';
 
 
@@ -28,58 +27,50 @@ describe('ostiary start', () => {
   it('on a fresh data directory: creates it with the database and the vault key, serves /healthz, stops cleanly on SIGTERM', async () => {
     const dataDir = join(work, 'data');
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const exited = once(child, 'exit');
+    const ostiary = startOstiary(['start', '--port', String(port), '--data-dir', dataDir]);
     try {
       let health = null;
-      for (let i = 0; i < 1200 && health === null && child.exitCode === null; i += 1) {
+      for (let i = 0; i < 1200 && health === null && ostiary.child.exitCode === null; i += 1) {
         health = await healthz(`http://127.0.0.1:${port}/healthz`);
         if (health === null) await sleep(50);
       }
-      assert.deepEqual(health, { status: 200, body: { status: 'ok' } }, output);
+      assert.deepEqual(health, { status: 200, body: { status: 'ok' } }, ostiary.output());
       assert.ok((await stat(join(dataDir, 'ostiary.db'))).isFile());
       assert.equal((await stat(join(dataDir, 'vault.key'))).mode & 0o777, 0o600);
-      assert.match(output, /"msg":"engine started"/);
+      assert.match(ostiary.output(), /"msg":"engine started"/);
 
-      child.kill('SIGTERM');
-      const [code, signal] = (await exited) as [number | null, string | null];
+      ostiary.child.kill('SIGTERM');
+      const [code, signal] = await ostiary.exited;
       assert.equal(signal, null);
-      assert.equal(code, 0, output);
-      assert.match(output, /"msg":"shutting down"/);
+      assert.equal(code, 0, ostiary.output());
+      assert.match(ostiary.output(), /"msg":"shutting down"/);
       assert.equal(await healthz(`http://127.0.0.1:${port}/healthz`), null, 'nothing listens any more');
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      ostiary.killIfRunning();
     }
   });
 
   it('ostiary worker --metrics-port serves Prometheus metrics (engine and rotation series) and stops cleanly', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'worker', '--metrics-port', String(port), '--data-dir', join(work, 'worker-data')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const exited = once(child, 'exit');
+    const worker = startOstiary(['worker', '--metrics-port', String(port), '--data-dir', join(work, 'worker-data')]);
     try {
       let text: string | null = null;
-      for (let i = 0; i < 1200 && text === null && child.exitCode === null; i += 1) {
+      for (let i = 0; i < 1200 && text === null && worker.child.exitCode === null; i += 1) {
         text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => (r.ok ? r.text() : null), () => null);
         if (text === null) await sleep(50);
       }
-      assert.ok(text, output);
+      assert.ok(text, worker.output());
       for (const series of ['ostiary_attempt_duration_seconds', 'ostiary_lease_recoveries_total', 'ostiary_rotations_total']) {
         assert.match(text, new RegExp(`# TYPE ${series} `), `${series} in the worker's metrics`);
       }
       assert.equal((await fetch(`http://127.0.0.1:${port}/api/v1/operations`)).status, 404, 'the metrics listener serves nothing else');
       // The listener comes up before the engine; stop only once the engine runs (a clean stop is part of the test).
-      for (let i = 0; i < 1200 && !output.includes('"msg":"engine started"') && child.exitCode === null; i += 1) await sleep(50);
-      child.kill('SIGTERM');
-      const [code] = (await exited) as [number | null];
-      assert.equal(code, 0, output);
+      await worker.waitFor('"msg":"engine started"');
+      worker.child.kill('SIGTERM');
+      const [code] = await worker.exited;
+      assert.equal(code, 0, worker.output());
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      worker.killIfRunning();
     }
   });
 

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyWebhookSignature } from '../../src/outbound/webhook/webhook-signature.js';
-import { BIN } from '../cli/cli-runner.js';
+import { startOstiary } from '../cli/cli-runner.js';
 import { eventually, FrameReceiver } from './outbound-fixtures.js';
 
 const SECRET = 'whsec-start-0123456789abcdef';
@@ -45,28 +43,21 @@ describe('ostiary start delivers to the sinks of the config file', () => {
         { name: 'hook', kind: 'webhook', config: { url: hookUrl, events: ['sink.*'], secretEnv: 'OSTIARY_TEST_HOOK_SECRET' } },
       ],
     }));
-    const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, OSTIARY_TEST_HOOK_SECRET: SECRET },
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const exited = once(child, 'exit');
+    const ostiary = startOstiary(['start', '--port', '0', '--data-dir', dataDir], { OSTIARY_TEST_HOOK_SECRET: SECRET });
     try {
       // Each sink starts after the head at its creation, so it receives its own `sink.created`.
-      await eventually(async () => syslog.messages.some((m) => m.msgId === 'sink.created') && hooks.length > 0, 60_000, `deliveries (${output})`);
+      await eventually(async () => syslog.messages.some((m) => m.msgId === 'sink.created') && hooks.length > 0, 60_000, `deliveries (${ostiary.output()})`);
       assert.equal(syslog.messages[0]?.sd['ostiary@32473']?.type, 'sink.created');
       assert.deepEqual(hooks.map((h) => [h.type, h.verified]), [['sink.created', true]]);
-      assert.equal(output.includes(SECRET), false, 'the secret is not logged');
-      assert.match(output, /"msg":"sinks updated from the config file"/);
+      assert.equal(ostiary.output().includes(SECRET), false, 'the secret is not logged');
+      assert.match(ostiary.output(), /"msg":"sinks updated from the config file"/);
       // SIGTERM is handled once start has finished starting.
-      await eventually(async () => output.includes('"msg":"ostiary started"'), 60_000, 'start to finish');
-      child.kill('SIGTERM');
-      const [code] = (await exited) as [number | null];
-      assert.equal(code, 0, output);
+      await eventually(async () => ostiary.output().includes('"msg":"ostiary started"'), 60_000, 'start to finish');
+      ostiary.child.kill('SIGTERM');
+      const [code] = await ostiary.exited;
+      assert.equal(code, 0, ostiary.output());
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      ostiary.killIfRunning();
     }
   });
 });

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AttemptResult, ClaimRequest, Completion } from '../../src/store/store.js';
+import type { AttemptResult, Completion } from '../../src/store/store.js';
 import { dialectSkip, dialects, freshStore, type FreshStore } from '../support/stores.js';
-import { ManualClock, allEvents, newOperation, rejectsWith, uniqueExecutor } from './fixtures.js';
-
-function request(executor: string, overrides: Partial<ClaimRequest> = {}): ClaimRequest {
-  return { workerId: 'w1', leaseMs: 30_000, perDeviceLimit: 1, executors: [executor], ...overrides };
-}
+import { ManualClock, allEvents, claimRequest, newOperation, rejectsWith, uniqueExecutor } from './fixtures.js';
 
 const SUCCEEDED: AttemptResult = { outcome: 'succeeded', nextStatus: 'succeeded', transcriptTail: 'done\n' };
 
@@ -25,7 +21,7 @@ for (const dialect of dialects) {
         submitted.push(await fresh.store.operations.submit(newOperation({ executor, priority })));
       }
       const before = (await allEvents(fresh.store)).length;
-      const claims = await fresh.store.operations.claimMany(request(executor), 3);
+      const claims = await fresh.store.operations.claimMany(claimRequest(executor), 3);
       assert.deepEqual(
         claims.map((claim) => claim.operation.id),
         [submitted[3]!.id, submitted[1]!.id, submitted[0]!.id],
@@ -40,9 +36,9 @@ for (const dialect of dialects) {
         events.map((event) => [event.type, event.subjectId]),
         claims.map((claim) => ['operation.running', claim.operation.id]),
       );
-      const rest = await fresh.store.operations.claimMany(request(executor), 10);
+      const rest = await fresh.store.operations.claimMany(claimRequest(executor), 10);
       assert.deepEqual(rest.map((claim) => claim.operation.id), [submitted[2]!.id, submitted[4]!.id]);
-      assert.deepEqual(await fresh.store.operations.claimMany(request(executor), 10), [], 'nothing left to claim');
+      assert.deepEqual(await fresh.store.operations.claimMany(claimRequest(executor), 10), [], 'nothing left to claim');
     });
 
     it('keeps the per-device limit inside one batch', async () => {
@@ -52,15 +48,15 @@ for (const dialect of dialects) {
         ...Array.from({ length: 2 }, () => newOperation({ executor, deviceId: 'batch-dev-b' })),
         newOperation({ executor, deviceId: null }),
       ]);
-      const claims = await fresh.store.operations.claimMany(request(executor), 10);
+      const claims = await fresh.store.operations.claimMany(claimRequest(executor), 10);
       assert.deepEqual(claims.map((claim) => claim.operation.deviceId).sort(), ['batch-dev-a', 'batch-dev-b', null].sort());
-      const two = await fresh.store.operations.claimMany(request(executor, { perDeviceLimit: 2 }), 10);
+      const two = await fresh.store.operations.claimMany(claimRequest(executor, { perDeviceLimit: 2 }), 10);
       assert.deepEqual(two.map((claim) => claim.operation.deviceId).sort(), ['batch-dev-a', 'batch-dev-b']);
     });
 
     it('refuses a max that is not a positive integer, naming the field', async () => {
       for (const max of [0, -1, 1.5, Number.NaN]) {
-        const error = await rejectsWith(fresh.store.operations.claimMany(request(uniqueExecutor()), max), 'OST_VALIDATION');
+        const error = await rejectsWith(fresh.store.operations.claimMany(claimRequest(uniqueExecutor()), max), 'OST_VALIDATION');
         assert.match(error.message, /claim\.max/);
       }
     });
@@ -68,7 +64,7 @@ for (const dialect of dialects) {
     it('reports each completion on its own: a lost lease or a bad result leaves the others reported', async () => {
       const executor = uniqueExecutor();
       await fresh.store.operations.submitMany(Array.from({ length: 4 }, () => newOperation({ executor })));
-      const claims = await fresh.store.operations.claimMany(request(executor), 4);
+      const claims = await fresh.store.operations.claimMany(claimRequest(executor), 4);
       assert.equal(claims.length, 4);
       const [good, stolen, invalid, retried] = claims as [(typeof claims)[number], (typeof claims)[number], (typeof claims)[number], (typeof claims)[number]];
       const item = (claim: typeof good, result: AttemptResult, workerId = 'w1'): Completion => ({

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ClaimRequest } from '../../src/store/store.js';
 import { dialectSkip, dialects, freshStore, type FreshStore } from '../support/stores.js';
-import { ManualClock, allEvents, newOperation, rejectsWith, uniqueExecutor } from './fixtures.js';
-
-function request(executor: string, overrides: Partial<ClaimRequest> = {}): ClaimRequest {
-  return { workerId: 'w1', leaseMs: 30_000, perDeviceLimit: 1, executors: [executor], ...overrides };
-}
+import { ManualClock, allEvents, claimRequest, newOperation, rejectsWith, uniqueExecutor } from './fixtures.js';
 
 for (const dialect of dialects) {
   describe(`claimNext (${dialect})`, { skip: await dialectSkip(dialect) }, () => {
@@ -18,7 +13,7 @@ for (const dialect of dialects) {
     it('starts a running attempt: lease, attempt 1, event', async () => {
       const executor = uniqueExecutor();
       const op = await fresh.store.operations.submit(newOperation({ executor, deviceId: 'dev-a' }));
-      const claim = await fresh.store.operations.claimNext(request(executor, { workerId: 'w-start', leaseMs: 5000 }));
+      const claim = await fresh.store.operations.claimNext(claimRequest(executor, { workerId: 'w-start', leaseMs: 5000 }));
       assert.ok(claim);
       assert.equal(claim.operation.id, op.id);
       assert.deepEqual(
@@ -51,7 +46,7 @@ for (const dialect of dialects) {
       ]);
       const order: string[] = [];
       for (;;) {
-        const claim = await fresh.store.operations.claimNext(request(executor));
+        const claim = await fresh.store.operations.claimNext(claimRequest(executor));
         if (!claim) break;
         order.push(labels.get(claim.operation.id) ?? '?');
       }
@@ -61,20 +56,20 @@ for (const dialect of dialects) {
     it('respects not_before: nothing before it is due, then the operation is claimable', async () => {
       const executor = uniqueExecutor();
       const op = await fresh.store.operations.submit(newOperation({ executor, notBefore: clock.now + 10_000 }));
-      assert.equal(await fresh.store.operations.claimNext(request(executor)), null);
+      assert.equal(await fresh.store.operations.claimNext(claimRequest(executor)), null);
       clock.advance(9_999);
-      assert.equal(await fresh.store.operations.claimNext(request(executor)), null);
+      assert.equal(await fresh.store.operations.claimNext(claimRequest(executor)), null);
       clock.advance(1);
-      assert.equal((await fresh.store.operations.claimNext(request(executor)))?.operation.id, op.id);
+      assert.equal((await fresh.store.operations.claimNext(claimRequest(executor)))?.operation.id, op.id);
     });
 
     it('claims only operations of the executors the worker has', async () => {
       const [mine, other] = [uniqueExecutor(), uniqueExecutor()];
       await fresh.store.operations.submit(newOperation({ executor: other, priority: 99 }));
       const op = await fresh.store.operations.submit(newOperation({ executor: mine }));
-      assert.equal((await fresh.store.operations.claimNext(request(mine, { executors: [mine, 'never'] })))?.operation.id, op.id);
-      assert.equal(await fresh.store.operations.claimNext(request(mine)), null);
-      assert.equal(await fresh.store.operations.claimNext(request(mine, { executors: [] })), null);
+      assert.equal((await fresh.store.operations.claimNext(claimRequest(mine, { executors: [mine, 'never'] })))?.operation.id, op.id);
+      assert.equal(await fresh.store.operations.claimNext(claimRequest(mine)), null);
+      assert.equal(await fresh.store.operations.claimNext(claimRequest(mine, { executors: [] })), null);
     });
 
     it('skips waiting, cancelled and running operations', async () => {
@@ -82,7 +77,7 @@ for (const dialect of dialects) {
       await fresh.store.operations.submit(newOperation({ executor, status: 'waiting_approval' }));
       const cancelled = await fresh.store.operations.submit(newOperation({ executor }));
       await fresh.store.operations.requestCancel(cancelled.id, 'x');
-      assert.equal(await fresh.store.operations.claimNext(request(executor)), null);
+      assert.equal(await fresh.store.operations.claimNext(claimRequest(executor)), null);
     });
 
     it('keeps to the per-device limit and passes over a full device to the next one', async () => {
@@ -94,7 +89,7 @@ for (const dialect of dialects) {
       ]);
       const b = await fresh.store.operations.submit(newOperation({ executor, deviceId: 'dev-limit-b', priority: 1 }));
       const free = await fresh.store.operations.submit(newOperation({ executor, deviceId: null, priority: 0 }));
-      const limit2 = request(executor, { perDeviceLimit: 2 });
+      const limit2 = claimRequest(executor, { perDeviceLimit: 2 });
       const claimed: string[] = [];
       for (;;) {
         const claim = await fresh.store.operations.claimNext(limit2);
@@ -114,15 +109,15 @@ for (const dialect of dialects) {
       const executor = uniqueExecutor();
       await fresh.store.operations.submitMany(Array.from({ length: 4 }, () => newOperation({ executor, deviceId: null })));
       let count = 0;
-      while (await fresh.store.operations.claimNext(request(executor))) count += 1;
+      while (await fresh.store.operations.claimNext(claimRequest(executor))) count += 1;
       assert.equal(count, 4);
     });
 
     it('validates the request', async () => {
-      const error = await rejectsWith(fresh.store.operations.claimNext(request('x', { perDeviceLimit: 0 })), 'OST_VALIDATION');
+      const error = await rejectsWith(fresh.store.operations.claimNext(claimRequest('x', { perDeviceLimit: 0 })), 'OST_VALIDATION');
       assert.equal(error.details.field, 'claim.perDeviceLimit');
-      await rejectsWith(fresh.store.operations.claimNext(request('x', { workerId: '' })), 'OST_VALIDATION');
-      await rejectsWith(fresh.store.operations.claimNext(request('x', { leaseMs: 0 })), 'OST_VALIDATION');
+      await rejectsWith(fresh.store.operations.claimNext(claimRequest('x', { workerId: '' })), 'OST_VALIDATION');
+      await rejectsWith(fresh.store.operations.claimNext(claimRequest('x', { leaseMs: 0 })), 'OST_VALIDATION');
     });
   });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NewOperation, OstiaryError, SealedSecret } from '../../src/domain/index.js';
-import type { Store } from '../../src/store/store.js';
+import type { ClaimRequest, Store } from '../../src/store/store.js';
 
 /**
  * A sealed value as the vault would produce it. The store never decrypts, so random bytes
@@ -56,4 +56,9 @@ export function uniqueExecutor(): string {
 /** Every outbox event so far, oldest first. */
 export async function allEvents(store: Store) {
   return store.outbox.read(0, 100_000);
+}
+
+/** A claim by worker `w1` for one executor: lease 30 s, one operation per device. */
+export function claimRequest(executor: string, overrides: Partial<ClaimRequest> = {}): ClaimRequest {
+  return { workerId: 'w1', leaseMs: 30_000, perDeviceLimit: 1, executors: [executor], ...overrides };
 }

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +8,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { DEFAULT_ACCESS_RULES, RunService, SCHEDULER_REQUESTER, ScheduleService, TaskService } from '../../src/taskmanager/index.js';
 import { openVault } from '../../src/vault/index.js';
-import { BIN } from '../cli/cli-runner.js';
+import { startOstiary } from '../cli/cli-runner.js';
 import { admin } from './task-manager-fixtures.js';
 import { freePort } from '../support/free-port.js';
 
@@ -57,15 +55,11 @@ describe('ostiary start fires a due schedule', () => {
 
   it('runs the latest due fire once with the scheduler as requester, records the older ones as missed, and the engine executes it', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const exited = once(child, 'exit');
+    const ostiary = startOstiary(['start', '--port', String(port), '--data-dir', dataDir]);
     let store: Store | null = null;
     try {
-      for (let i = 0; i < 1200 && !/"msg":"ostiary started"/.test(output) && child.exitCode === null; i += 1) await sleep(50);
-      assert.match(output, /"msg":"task manager scheduler started"/);
+      await ostiary.waitFor('"msg":"ostiary started"');
+      assert.match(ostiary.output(), /"msg":"task manager scheduler started"/);
       store = await openStore({ url: join(dataDir, 'ostiary.db'), migrate: false });
       const runs = new RunService({ store });
       let finished = false;
@@ -80,18 +74,18 @@ describe('ostiary start fires a due schedule', () => {
       assert.equal(view?.run.origin, 'scheduled');
       assert.equal(view?.run.requesterName, SCHEDULER_REQUESTER);
       assert.equal(view?.totals.total, 1);
-      assert.equal(view?.totals.processed, 1, `the engine executed the operation:\n${output}`);
+      assert.equal(view?.totals.processed, 1, `the engine executed the operation:\n${ostiary.output()}`);
       const fires = await new ScheduleService({ store }).fires(scheduleId);
       const outcomes = fires.items.map((fire) => fire.outcome);
       assert.equal(outcomes.filter((outcome) => outcome === 'run').length, 1, 'one fire ran');
       assert.ok(outcomes.filter((outcome) => outcome === 'missed').length >= 1, 'the older hourly fires, beyond the grace window, are recorded as missed');
       assert.equal(fires.items[0]?.outcome, 'run', 'the latest fire is the one that ran');
       assert.equal(fires.items.find((fire) => fire.outcome === 'run')?.runId, view?.run.id);
-      assert.ok(!output.includes(SECRET), 'no log line holds the secret');
+      assert.ok(!ostiary.output().includes(SECRET), 'no log line holds the secret');
     } finally {
       await store?.close();
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      if (ostiary.child.exitCode === null) ostiary.child.kill('SIGTERM');
+      await ostiary.exited;
     }
   });
 });
