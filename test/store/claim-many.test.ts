@@ -94,6 +94,52 @@ for (const dialect of dialects) {
       assert.deepEqual([(await stored(retried))?.status, (await stored(retried))?.notBefore], ['scheduled', clock.now + 1000]);
     });
 
+    it('one batch moves each operation and ends each attempt with its own values', async () => {
+      const executor = uniqueExecutor();
+      await fresh.store.operations.submitMany(Array.from({ length: 5 }, () => newOperation({ executor })));
+      const claims = await fresh.store.operations.claimMany(claimRequest(executor), 5);
+      assert.equal(claims.length, 5);
+      const [ok, failed, retried, cancelled, twice] = claims as [(typeof claims)[number], (typeof claims)[number], (typeof claims)[number], (typeof claims)[number], (typeof claims)[number]];
+      await fresh.store.operations.requestCancel(cancelled.operation.id, 'alice');
+      const item = (claim: typeof ok, result: AttemptResult): Completion => ({ operationId: claim.operation.id, attemptId: claim.attempt.id, workerId: 'w1', result });
+      const retryAt = clock.now + 7_000;
+      const before = (await allEvents(fresh.store)).length;
+      const outcomes = await fresh.store.operations.completeMany([
+        item(ok, { outcome: 'succeeded', nextStatus: 'succeeded', transcriptTail: 'first\n' }),
+        item(failed, { outcome: 'failed', nextStatus: 'failed', errorCode: 'OST_EXEC_FAILED', message: 'exit 3', transcriptTail: 'second\n' }),
+        item(retried, { outcome: 'retryable_error', nextStatus: 'scheduled', retryAt, errorCode: 'OST_EXEC_RETRYABLE', message: 'refused' }),
+        item(cancelled, { outcome: 'retryable_error', nextStatus: 'scheduled', retryAt, errorCode: 'OST_EXEC_RETRYABLE', message: 'refused' }),
+        item(twice, SUCCEEDED),
+        item(twice, SUCCEEDED),
+        { operationId: 'no-such-operation', attemptId: 'a', workerId: 'w1', result: SUCCEEDED },
+      ]);
+      assert.deepEqual(
+        outcomes.map((outcome) => (outcome.ok ? outcome.operation.status : outcome.error.code)),
+        ['succeeded', 'failed', 'scheduled', 'cancelled', 'succeeded', 'OST_LEASE_LOST', 'OST_NOT_FOUND'],
+        'a second report of one attempt in the same batch finds its lease already released',
+      );
+      const row = async (claim: typeof ok) => {
+        const operation = await fresh.store.operations.get(claim.operation.id);
+        const [attempt] = await fresh.store.operations.attempts(claim.operation.id);
+        return {
+          status: operation?.status, code: operation?.lastErrorCode, message: operation?.lastErrorMessage, notBefore: operation?.notBefore,
+          finished: operation?.finishedAt !== null, lease: operation?.leaseOwner,
+          outcome: attempt?.outcome, attemptCode: attempt?.errorCode, attemptMessage: attempt?.message, transcript: attempt?.transcript, ended: attempt?.endedAt === clock.now,
+        };
+      };
+      const due = ok.operation.notBefore;
+      assert.deepEqual(await row(ok), { status: 'succeeded', code: null, message: null, notBefore: due, finished: true, lease: null, outcome: 'succeeded', attemptCode: null, attemptMessage: null, transcript: 'first\n', ended: true });
+      assert.deepEqual(await row(failed), { status: 'failed', code: 'OST_EXEC_FAILED', message: 'exit 3', notBefore: due, finished: true, lease: null, outcome: 'failed', attemptCode: 'OST_EXEC_FAILED', attemptMessage: 'exit 3', transcript: 'second\n', ended: true });
+      assert.deepEqual(await row(retried), { status: 'scheduled', code: 'OST_EXEC_RETRYABLE', message: 'refused', notBefore: retryAt, finished: false, lease: null, outcome: 'retryable_error', attemptCode: 'OST_EXEC_RETRYABLE', attemptMessage: 'refused', transcript: '', ended: true });
+      assert.deepEqual((await row(cancelled)).status, 'cancelled', 'a cancel requested while the attempt ran wins over the retry');
+      assert.deepEqual((await row(twice)).transcript, 'done\n', 'the attempt was ended once');
+      const events = (await allEvents(fresh.store)).slice(before);
+      assert.deepEqual(
+        events.map((event) => [event.type, event.subjectId, event.payload.attemptId]),
+        [ok, failed, retried, cancelled, twice].map((claim, i) => [`operation.${['succeeded', 'failed', 'scheduled', 'cancelled', 'succeeded'][i]}`, claim.operation.id, claim.attempt.id]),
+      );
+    });
+
     it('writes nothing when every item is invalid', async () => {
       const before = (await allEvents(fresh.store)).length;
       const outcomes = await fresh.store.operations.completeMany([

@@ -2,13 +2,16 @@ import { OstiaryError, newId, validationError } from '../../domain/index.js';
 import type { StoreContext, WriteTx } from '../store-context.js';
 import type { Claim, ClaimRequest } from '../store.js';
 import { toAttempt, type AttemptRow, type OperationRow } from './operation-rows.js';
-import { transition } from './operation-transition.js';
+import { transitionMany } from './operation-transition.js';
 
 /**
  * A device filled up between choosing a candidate and locking the device: another claimer
  * won the race. Each retry leaves that device out, so the loop ends; the bound is a guard.
  */
 const MAX_CLAIM_ROUNDS = 16;
+
+/** Attempt rows per INSERT: keeps the bound parameters well under SQLite's limit. */
+const ATTEMPTS_PER_INSERT = 200;
 
 type Round = { readonly claims: readonly Claim[]; readonly fullDevice: string | null };
 
@@ -23,19 +26,20 @@ export async function claimNext(ctx: StoreContext, request: ClaimRequest): Promi
 
 /**
  * Takes up to `max` of the most urgent due operations the worker can run, in one transaction,
- * respecting the per-device limit across every worker. Each candidate is picked skipping rows
- * other claimers hold, its device is locked, the device's running operations are recounted
- * under that lock, then its attempt starts.
+ * respecting the per-device limit across every worker. The statements are per batch, not per
+ * operation: one query picks up to `max` candidates (skipping rows other claimers hold), their
+ * devices are locked and their running operations recounted under those locks in one query,
+ * then one UPDATE starts every chosen operation and one INSERT writes their attempts.
  *
- * One transaction for a batch is what makes a busy engine cheap: a commit (a WAL write on
- * SQLite, an fsync on PostgreSQL) and the outbox numbering are paid once per batch, not once
- * per operation.
+ * One transaction and a fixed number of statements for a batch is what makes a busy engine
+ * cheap: a commit (a WAL write on SQLite, an fsync on PostgreSQL), the outbox numbering and
+ * each statement's round trip are paid once per batch, not once per operation.
  *
  * Deadlock freedom: only the first device lock of a transaction is waited for; every later
- * one is tried (`tryLockDevice`), and a device another claimer holds is left for a later
- * round. So a transaction never waits while it holds a device lock. When the very first
- * candidate's device turns out full, the transaction ends and a new round leaves that device
- * out; the bound on rounds is a guard.
+ * one is tried (`tryLockDevice`), and the candidates of a device another claimer holds are
+ * left for a later claim. So a transaction never waits while it holds a device lock. When
+ * nothing could be taken because a device turned out full (it filled up after the candidate
+ * query looked), a new round leaves that device out; the bound on rounds is a guard.
  */
 export async function claimMany(ctx: StoreContext, request: ClaimRequest, max: number): Promise<readonly Claim[]> {
   validateRequest(request);
@@ -43,52 +47,69 @@ export async function claimMany(ctx: StoreContext, request: ClaimRequest, max: n
   if (request.executors.length === 0) return [];
   const fullDevices: string[] = [];
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round += 1) {
-    const result = await ctx.write((tx) => claimRound(ctx, tx, request, max, [...fullDevices]));
+    const result = await ctx.write((tx) => claimRound(ctx, tx, request, max, fullDevices));
     if (result.claims.length > 0 || result.fullDevice === null) return result.claims;
     fullDevices.push(result.fullDevice);
   }
   return [];
 }
 
-async function claimRound(ctx: StoreContext, tx: WriteTx, request: ClaimRequest, max: number, skipDevices: string[]): Promise<Round> {
+async function claimRound(ctx: StoreContext, tx: WriteTx, request: ClaimRequest, max: number, fullDevices: readonly string[]): Promise<Round> {
   await ctx.dialect.beforeClaim(tx.db);
-  const claims: Claim[] = [];
-  let holdsDeviceLock = false;
-  while (claims.length < max) {
-    const candidate = await selectCandidate(ctx, tx, request, skipDevices);
-    if (!candidate) break;
+  const candidates = await claimCandidateQuery(ctx, tx, request, fullDevices, max).execute();
+  if (candidates.length === 0) return { claims: [], fullDevice: null };
+  const room = await lockDevicesWithRoom(ctx, tx, candidates, request.perDeviceLimit);
+  const chosen: OperationRow[] = [];
+  let fullDevice: string | null = null;
+  for (const candidate of candidates) {
     const deviceId = candidate.device_id;
     if (deviceId !== null) {
-      if (!holdsDeviceLock) {
-        await ctx.dialect.lockDevice(tx.db, deviceId);
-        holdsDeviceLock = true;
-      } else if (!(await ctx.dialect.tryLockDevice(tx.db, deviceId))) {
-        skipDevices.push(deviceId);
+      const left = room.get(deviceId);
+      // Not in the map: another claimer holds the device; its candidates wait for a later claim.
+      if (left === undefined) continue;
+      if (left <= 0) {
+        fullDevice ??= deviceId;
         continue;
       }
-      if ((await runningOnDevice(tx, deviceId)) >= request.perDeviceLimit) {
-        if (claims.length === 0) return { claims, fullDevice: deviceId };
-        skipDevices.push(deviceId);
-        continue;
-      }
+      room.set(deviceId, left - 1);
     }
-    claims.push(await startAttempt(tx, candidate, request));
+    chosen.push(candidate);
   }
-  return { claims, fullDevice: null };
+  if (chosen.length === 0) return { claims: [], fullDevice };
+  return { claims: await startAttempts(tx, chosen, request), fullDevice: null };
 }
 
-/** The first due candidate whose device looked free when the statement ran. */
-async function selectCandidate(
-  ctx: StoreContext,
-  tx: WriteTx,
-  request: ClaimRequest,
-  fullDevices: readonly string[],
-): Promise<OperationRow | undefined> {
-  return claimCandidateQuery(ctx, tx, request, fullDevices).executeTakeFirst();
+/**
+ * Locks the candidates' devices (the first waited for, the others only tried) and returns,
+ * for each device locked, how many more operations may start on it: the limit less the
+ * running ones, counted under the lock so no other claimer can change the count.
+ */
+async function lockDevicesWithRoom(ctx: StoreContext, tx: WriteTx, candidates: readonly OperationRow[], limit: number): Promise<Map<string, number>> {
+  const devices = [...new Set(candidates.flatMap((candidate) => (candidate.device_id === null ? [] : [candidate.device_id])))];
+  const room = new Map<string, number>();
+  for (const [i, deviceId] of devices.entries()) {
+    if (i === 0) await ctx.dialect.lockDevice(tx.db, deviceId);
+    else if (!(await ctx.dialect.tryLockDevice(tx.db, deviceId))) continue;
+    room.set(deviceId, limit);
+  }
+  if (room.size === 0) return room;
+  const running = await tx.db
+    .selectFrom('operations')
+    .select((eb) => ['device_id', eb.fn.countAll<number>().as('n')])
+    .where('device_id', 'in', [...room.keys()])
+    .where('status', '=', 'running')
+    .groupBy('device_id')
+    .execute();
+  for (const row of running) if (row.device_id !== null) room.set(row.device_id, limit - Number(row.n));
+  return room;
 }
 
-/** The claim's candidate query (exported for the test that checks its plan on PostgreSQL). */
-export function claimCandidateQuery(ctx: StoreContext, tx: WriteTx, request: ClaimRequest, fullDevices: readonly string[]) {
+/**
+ * The claim's candidate query: the first `limit` due operations, most urgent first, whose
+ * device looked free when the statement ran (exported for the test that checks its plan on
+ * PostgreSQL).
+ */
+export function claimCandidateQuery(ctx: StoreContext, tx: WriteTx, request: ClaimRequest, fullDevices: readonly string[], limit = 1) {
   let query = tx.db
     .selectFrom('operations as o')
     .selectAll()
@@ -110,22 +131,13 @@ export function claimCandidateQuery(ctx: StoreContext, tx: WriteTx, request: Cla
       ]),
     );
   if (fullDevices.length > 0) query = query.where((eb) => eb.or([eb('o.device_id', 'is', null), eb('o.device_id', 'not in', fullDevices)]));
-  const ordered = query.orderBy('o.priority', 'desc').orderBy('o.not_before').orderBy('o.created_at').orderBy('o.id').limit(1);
+  const ordered = query.orderBy('o.priority', 'desc').orderBy('o.not_before').orderBy('o.created_at').orderBy('o.id').limit(limit);
   return ctx.dialect.lockSkippingLocked(ordered);
 }
 
-async function runningOnDevice(tx: WriteTx, deviceId: string): Promise<number> {
-  const row = await tx.db
-    .selectFrom('operations')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('device_id', '=', deviceId)
-    .where('status', '=', 'running')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-async function startAttempt(tx: WriteTx, row: OperationRow, request: ClaimRequest): Promise<Claim> {
-  const attempt: AttemptRow = {
+/** Starts an attempt of each chosen operation: one UPDATE for the operations, one INSERT for the attempts. */
+async function startAttempts(tx: WriteTx, rows: readonly OperationRow[], request: ClaimRequest): Promise<Claim[]> {
+  const attempts: AttemptRow[] = rows.map((row) => ({
     id: newId(),
     operation_id: row.id,
     number: row.attempt_count + 1,
@@ -136,21 +148,32 @@ async function startAttempt(tx: WriteTx, row: OperationRow, request: ClaimReques
     error_code: null,
     message: null,
     transcript: '',
-  };
-  const operation = await transition(tx, row, {
-    to: 'running',
-    set: {
-      lease_owner: request.workerId,
-      lease_expires_at: tx.now + request.leaseMs,
-      attempt_count: attempt.number,
-      current_attempt_id: attempt.id,
-    },
-    event: { attemptId: attempt.id, attempt: attempt.number, workerId: request.workerId },
+  }));
+  const operations = await transitionMany(
+    tx,
+    rows.map((row, i) => {
+      const attempt = attempts[i] as AttemptRow;
+      return {
+        row,
+        to: 'running',
+        set: {
+          lease_owner: request.workerId,
+          lease_expires_at: tx.now + request.leaseMs,
+          attempt_count: attempt.number,
+          current_attempt_id: attempt.id,
+        },
+        event: { attemptId: attempt.id, attempt: attempt.number, workerId: request.workerId },
+      };
+    }),
+  );
+  for (let start = 0; start < attempts.length; start += ATTEMPTS_PER_INSERT) {
+    await tx.db.insertInto('attempts').values(attempts.slice(start, start + ATTEMPTS_PER_INSERT)).execute();
+  }
+  return operations.map((operation, i) => {
+    // The rows are locked (PostgreSQL) or the database is (SQLite): the update cannot miss.
+    if (!operation) throw new OstiaryError('OST_INTERNAL', `claimed operation ${rows[i]?.id} changed under its lock`);
+    return Object.freeze({ operation, attempt: toAttempt(attempts[i] as AttemptRow) });
   });
-  // The row is locked (PostgreSQL) or the database is (SQLite): the update cannot miss.
-  if (!operation) throw new OstiaryError('OST_INTERNAL', `claimed operation ${row.id} changed under its lock`);
-  await tx.db.insertInto('attempts').values(attempt).execute();
-  return Object.freeze({ operation, attempt: toAttempt(attempt) });
 }
 
 function validateRequest(request: ClaimRequest): void {

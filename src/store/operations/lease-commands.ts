@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
-import { ATTEMPT_OUTCOMES, OstiaryError, isOstiaryError, validationError, type Operation } from '../../domain/index.js';
+import { sql, type RawBuilder } from 'kysely';
+import { ATTEMPT_OUTCOMES, OstiaryError, validationError, type Operation } from '../../domain/index.js';
 import type { StoreContext, WriteTx } from '../store-context.js';
 import { notFound } from '../store-errors.js';
 import type { AttemptResult, Completion, CompletionOutcome, HeartbeatResult } from '../store.js';
-import { transition } from './operation-transition.js';
+import type { OperationRow } from './operation-rows.js';
+import { transition, transitionMany, type RowTransition } from './operation-transition.js';
 
 const NEXT_STATUSES = ['succeeded', 'failed', 'cancelled', 'scheduled'] as const;
 
@@ -78,10 +79,11 @@ export async function complete(
 }
 
 /**
- * Ends several attempts in one transaction (one commit and one outbox numbering for all):
- * each item is fenced on its own lease and gets its own outcome, so one lost lease or one
- * invalid result leaves the others reported. A database failure fails the whole batch, and
- * nothing of it is written.
+ * Ends several attempts in one transaction (one commit and one outbox numbering for all),
+ * with a fixed number of statements however many there are: one read of the operations, one
+ * UPDATE moving them, one UPDATE ending the attempts. Each item is fenced on its own lease and
+ * gets its own outcome, so one lost lease or one invalid result leaves the others reported. A
+ * database failure fails the whole batch, and nothing of it is written.
  */
 export async function completeMany(ctx: StoreContext, items: readonly Completion[]): Promise<readonly CompletionOutcome[]> {
   const outcomes: (CompletionOutcome | null)[] = items.map((item) => {
@@ -94,32 +96,64 @@ export async function completeMany(ctx: StoreContext, items: readonly Completion
   });
   if (outcomes.every((outcome) => outcome !== null)) return outcomes as CompletionOutcome[];
   return ctx.write(async (tx) => {
-    const done: CompletionOutcome[] = [];
-    for (const [i, item] of items.entries()) {
-      const invalid = outcomes[i];
-      if (invalid) {
-        done.push(invalid);
-        continue;
-      }
-      try {
-        done.push({ ok: true, operation: await completeIn(tx, item) });
-      } catch (error) {
-        // Thrown before the item wrote anything (see `completeIn`): safe to go on with the rest.
-        if (isOstiaryError(error) && (error.code === 'OST_LEASE_LOST' || error.code === 'OST_NOT_FOUND')) done.push({ ok: false, error });
-        else throw error;
+    const done = [...outcomes];
+    const pending = items.flatMap((item, i) => (done[i] === null ? [{ item, i }] : []));
+    const rows = await readOperations(tx, pending.map(({ item }) => item.operationId));
+    const moves: { item: Completion; i: number; move: RowTransition }[] = [];
+    const moved = new Set<string>();
+    for (const { item, i } of pending) {
+      const row = rows.get(item.operationId);
+      if (!row) done[i] = { ok: false, error: notFound('operation', item.operationId) };
+      // A second report of one operation in the same batch finds it already moved by the first.
+      else if (!holdsLease(row, item) || moved.has(row.id)) done[i] = { ok: false, error: leaseLost(item.attemptId) };
+      else {
+        moved.add(row.id);
+        moves.push({ item, i, move: completion(tx, row, item) });
       }
     }
-    return done;
+    const operations = await transitionMany(tx, moves.map(({ move }) => move));
+    const ended: Completion[] = [];
+    moves.forEach(({ item, i }, k) => {
+      const operation = operations[k];
+      if (!operation) return void (done[i] = { ok: false, error: leaseLost(item.attemptId) });
+      done[i] = { ok: true, operation };
+      ended.push(item);
+    });
+    await endAttempts(tx, ended);
+    return done as CompletionOutcome[];
   });
 }
 
-/** Writes nothing when it throws `OST_NOT_FOUND` or `OST_LEASE_LOST`: both are decided before the first write. */
-async function completeIn(tx: WriteTx, { operationId, attemptId, workerId, result }: Completion): Promise<Operation> {
-  const row = await tx.db.selectFrom('operations').selectAll().where('id', '=', operationId).executeTakeFirst();
-  if (!row) throw notFound('operation', operationId);
-  if (row.status !== 'running' || row.lease_owner !== workerId || row.current_attempt_id !== attemptId) throw leaseLost(attemptId);
+async function completeIn(tx: WriteTx, item: Completion): Promise<Operation> {
+  const row = await tx.db.selectFrom('operations').selectAll().where('id', '=', item.operationId).executeTakeFirst();
+  if (!row) throw notFound('operation', item.operationId);
+  if (!holdsLease(row, item)) throw leaseLost(item.attemptId);
+  const move = completion(tx, row, item);
+  const operation = await transition(tx, row, move);
+  if (!operation) throw leaseLost(item.attemptId);
+  await endAttempts(tx, [item]);
+  return operation;
+}
+
+async function readOperations(tx: WriteTx, ids: readonly string[]): Promise<Map<string, OperationRow>> {
+  const rows = new Map<string, OperationRow>();
+  const unique = [...new Set(ids)];
+  for (let start = 0; start < unique.length; start += ROWS_PER_STATEMENT) {
+    const chunk = unique.slice(start, start + ROWS_PER_STATEMENT);
+    for (const row of await tx.db.selectFrom('operations').selectAll().where('id', 'in', chunk).execute()) rows.set(row.id, row);
+  }
+  return rows;
+}
+
+function holdsLease(row: OperationRow, { workerId, attemptId }: Completion): boolean {
+  return row.status === 'running' && row.lease_owner === workerId && row.current_attempt_id === attemptId;
+}
+
+/** The operation's move for a reported attempt. A cancel requested while the attempt ran wins over a retry. */
+function completion(tx: WriteTx, row: OperationRow, { attemptId, workerId, result }: Completion): RowTransition {
   const to = result.nextStatus === 'scheduled' && Boolean(row.cancel_requested) ? 'cancelled' : result.nextStatus;
-  const operation = await transition(tx, row, {
+  return {
+    row,
     to,
     set: {
       lease_owner: null,
@@ -133,25 +167,31 @@ async function completeIn(tx: WriteTx, { operationId, attemptId, workerId, resul
     },
     fence: { workerId, attemptId },
     event: { attemptId, outcome: result.outcome, errorCode: result.errorCode ?? null },
-  });
-  if (!operation) throw leaseLost(attemptId);
-  await endAttempt(tx, attemptId, result);
-  return operation;
+  };
 }
 
-async function endAttempt(tx: WriteTx, attemptId: string, result: AttemptResult): Promise<void> {
-  await tx.db
-    .updateTable('attempts')
-    .set({
-      ended_at: tx.now,
-      outcome: result.outcome,
-      error_code: result.errorCode ?? null,
-      message: result.message ?? null,
-      transcript: sql<string>`transcript || ${result.transcriptTail ?? ''}`,
-    })
-    .where('id', '=', attemptId)
-    .execute();
+/** Ends the reported attempts in one UPDATE, each with its own outcome and transcript tail. */
+async function endAttempts(tx: WriteTx, items: readonly Completion[]): Promise<void> {
+  for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) {
+    const chunk = items.slice(start, start + ROWS_PER_STATEMENT);
+    const perAttempt = <T extends string | null>(value: (result: AttemptResult) => T, otherwise: RawBuilder<T>) =>
+      sql<T>`case ${sql.ref('id')} ${sql.join(chunk.map((item) => sql`when ${item.attemptId} then ${value(item.result)}`), sql` `)} else ${otherwise} end`;
+    await tx.db
+      .updateTable('attempts')
+      .set({
+        ended_at: tx.now,
+        outcome: perAttempt<string>((result) => result.outcome, sql.ref('outcome')),
+        error_code: perAttempt<string | null>((result) => result.errorCode ?? null, sql.ref('error_code')),
+        message: perAttempt<string | null>((result) => result.message ?? null, sql.ref('message')),
+        transcript: sql<string>`transcript || ${perAttempt<string>((result) => result.transcriptTail ?? '', sql.lit(''))}`,
+      })
+      .where('id', 'in', chunk.map((item) => item.attemptId))
+      .execute();
+  }
 }
+
+/** Rows per statement of a batch: keeps the bound parameters well under SQLite's limit. */
+const ROWS_PER_STATEMENT = 200;
 
 function validateResult(result: AttemptResult): void {
   if (!(ATTEMPT_OUTCOMES as readonly string[]).includes(result.outcome) || result.outcome === ('abandoned' as string)) {
