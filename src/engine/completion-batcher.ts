@@ -1,5 +1,5 @@
 import type { Operation } from '../domain/index.js';
-import type { AttemptResult, Completion, Store } from '../store/store.js';
+import type { AttemptResult, Claim, ClaimRequest, Completion, CompletionOutcome, Store } from '../store/store.js';
 
 /** Largest batch of completions written in one transaction. */
 const MAX_BATCH = 64;
@@ -11,17 +11,40 @@ interface Waiting {
 }
 
 /**
+ * Lets a batch of reports claim new work in its own transaction: the slots of the attempts
+ * being reported are about to free up, so the worker can fill them without a claim
+ * transaction of its own.
+ */
+export interface ClaimRefill {
+  /**
+   * How many operations the batch may claim once `finishing` of the worker's attempts end,
+   * and for whom; `null` when it should not claim (the worker is stopping). The worker
+   * reserves those slots until {@link adopt} is called.
+   */
+  reserve(finishing: number): { readonly request: ClaimRequest; readonly max: number } | null;
+  /** Starts what was claimed and releases the reservation (`claims` is empty when the write failed). */
+  adopt(claims: readonly Claim[], reserved: number): void;
+}
+
+/**
  * Group commit for attempt reports: while one batch is being written, the reports that arrive
  * wait and go together in the next transaction. An idle engine writes each report at once
  * (a batch of one, no added latency); a busy one pays one commit for many. Each caller still
  * gets its own result: its operation, or its own error (`OST_LEASE_LOST`, or the store's
- * failure, which the caller may retry).
+ * failure, which the caller may retry). With a {@link ClaimRefill}, the same transaction also
+ * claims the work that takes the reported attempts' places.
  */
 export class CompletionBatcher {
   #waiting: Waiting[] = [];
   #writing = false;
+  #refill: ClaimRefill | null = null;
 
   constructor(private readonly store: Pick<Store, 'operations'>) {}
+
+  /** The worker whose slots the reports free; set once, by the worker. */
+  refillWith(refill: ClaimRefill): void {
+    this.#refill = refill;
+  }
 
   complete(operationId: string, attemptId: string, workerId: string, result: AttemptResult): Promise<Operation> {
     return new Promise<Operation>((resolve, reject) => {
@@ -36,7 +59,7 @@ export class CompletionBatcher {
       while (this.#waiting.length > 0) {
         const batch = this.#waiting.splice(0, MAX_BATCH);
         try {
-          const outcomes = await this.store.operations.completeMany(batch.map((waiting) => waiting.item));
+          const outcomes = await this.#write(batch.map((waiting) => waiting.item));
           batch.forEach((waiting, i) => {
             const outcome = outcomes[i];
             if (outcome?.ok) waiting.resolve(outcome.operation);
@@ -48,6 +71,24 @@ export class CompletionBatcher {
       }
     } finally {
       this.#writing = false;
+    }
+  }
+
+  /** Writes the reports, claiming in the same transaction when the worker has room. */
+  async #write(items: readonly Completion[]): Promise<readonly CompletionOutcome[]> {
+    const refill = this.#refill;
+    const ask = refill?.reserve(items.length) ?? null;
+    if (!refill || !ask || ask.max === 0) {
+      if (refill && ask) refill.adopt([], ask.max);
+      return this.store.operations.completeMany(items);
+    }
+    let claims: readonly Claim[] = [];
+    try {
+      const batch = await this.store.operations.completeAndClaim(items, ask.request, ask.max);
+      claims = batch.claims;
+      return batch.outcomes;
+    } finally {
+      refill.adopt(claims, ask.max);
     }
   }
 }

@@ -1,19 +1,29 @@
+import type { Claim, ClaimRequest } from '../store/store.js';
 import type { AttemptRunnerDeps } from './attempt-runner.js';
 import { AttemptRunner } from './attempt-runner.js';
+import type { ClaimRefill } from './completion-batcher.js';
 
 /**
  * The claim loop of one engine. It claims while fewer than `concurrency` attempts run, is
  * woken by the store's work signals and by every attempt that ends, and polls every
- * `pollMs` as a fallback (a retry whose time has come sends no signal).
+ * `pollMs` as a fallback (a retry whose time has come sends no signal). A busy worker mostly
+ * claims through its reports instead: each batch of reports claims the work that takes the
+ * reported attempts' places in the same transaction ({@link ClaimRefill}).
+ *
+ * Slots: attempts running plus slots reserved by claims in flight never exceed `concurrency`.
  */
-export class Worker {
+export class Worker implements ClaimRefill {
   readonly #running = new Map<string, { runner: AttemptRunner; done: Promise<void> }>();
+  /** Slots promised to claims in flight (the claim loop's, or a report batch's). */
+  #reserved = 0;
   #filling: Promise<void> | null = null;
   #wokenWhileFilling = false;
   #stopped = true;
   #poll: NodeJS.Timeout | null = null;
 
-  constructor(private readonly deps: AttemptRunnerDeps) {}
+  constructor(private readonly deps: AttemptRunnerDeps) {
+    deps.completions.refillWith(this);
+  }
 
   /** Attempts running now. */
   get busy(): number {
@@ -63,16 +73,41 @@ export class Worker {
 
   /** Claims every free slot at once: one transaction per batch, not per operation. */
   async #claimWhileRoom(): Promise<void> {
-    const { store, settings, executors } = this.deps;
-    while (!this.#stopped && this.#running.size < settings.concurrency) {
-      const claims = await store.operations.claimMany(
-        { workerId: settings.workerId, leaseMs: settings.leaseMs, perDeviceLimit: settings.perDeviceLimit, executors: executors.names() },
-        settings.concurrency - this.#running.size,
-      );
+    for (;;) {
+      const room = this.#free(0);
+      if (this.#stopped || room === 0) return;
+      this.#reserved += room;
+      let claims: readonly Claim[] = [];
+      try {
+        claims = await this.deps.store.operations.claimMany(this.#request(), room);
+      } finally {
+        this.adopt(claims, room);
+      }
       if (claims.length === 0) return;
-      // Claimed while stopping: they run anyway, and stop() waits for them like any other.
-      for (const claim of claims) this.#launch(new AttemptRunner(this.deps, claim), claim.attempt.id);
     }
+  }
+
+  reserve(finishing: number): { request: ClaimRequest; max: number } | null {
+    if (this.#stopped) return null;
+    const max = this.#free(finishing);
+    this.#reserved += max;
+    return { request: this.#request(), max };
+  }
+
+  adopt(claims: readonly Claim[], reserved: number): void {
+    this.#reserved -= reserved;
+    // Claimed while stopping: they run anyway, and stop() waits for them like any other.
+    for (const claim of claims) this.#launch(new AttemptRunner(this.deps, claim), claim.attempt.id);
+  }
+
+  /** Slots neither running nor reserved, counting `finishing` running attempts as already ended. */
+  #free(finishing: number): number {
+    return Math.max(0, this.deps.settings.concurrency - (this.#running.size - finishing) - this.#reserved);
+  }
+
+  #request(): ClaimRequest {
+    const { settings, executors } = this.deps;
+    return { workerId: settings.workerId, leaseMs: settings.leaseMs, perDeviceLimit: settings.perDeviceLimit, executors: executors.names() };
   }
 
   #launch(runner: AttemptRunner, attemptId: string): void {

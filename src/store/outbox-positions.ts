@@ -6,8 +6,8 @@ import type { Database } from './database.js';
  * highest one, in insertion (`id`) order, and returns how many it numbered.
  *
  * Why it keeps the outbox's promise — *once a reader has seen seq N, no event with seq ≤ N
- * ever appears later* — when numbering passes never overlap (the caller's job: SQLite's
- * single writer, PostgreSQL's sequencer lock held to commit): each pass starts above every
+ * ever appears later* — when numbering passes never overlap (the caller's job: PostgreSQL's
+ * sequencer lock held to commit; SQLite numbers at insert instead, see its dialect): each pass starts above every
  * position a previous pass committed, so positions only grow, with no gap, and a row from a
  * transaction that has not committed (or rolled back) is not seen, so it takes no position
  * until it is committed — and then a higher one than anything a reader may already have seen.

@@ -14,8 +14,8 @@ const CHUNK = 500;
 
 /**
  * Writes events in the order given, without a lock, and returns their row ids. Where the
- * dialect numbers in the writing transaction the rows then have their `seq`; elsewhere
- * they get it once committed (`StoreDialect.outboxNumbering`).
+ * dialect numbers in the writing transaction the rows are written with their `seq`;
+ * elsewhere they get it once committed (`StoreDialect.outboxNumbering`).
  */
 export async function insertOutboxEvents(
   trx: Kysely<Database>,
@@ -24,18 +24,18 @@ export async function insertOutboxEvents(
   now: number,
 ): Promise<readonly number[]> {
   if (events.length === 0) return [];
+  const first = await dialect.outboxNumbering.firstPositionInTransaction(trx);
   const ids: number[] = [];
   for (let start = 0; start < events.length; start += CHUNK) {
-    const rows = events.slice(start, start + CHUNK).map((event) => toRow(event, now));
+    const rows = events.slice(start, start + CHUNK).map((event, i) => toRow(event, now, first === null ? null : first + start + i));
     const result = await trx.insertInto('outbox_events').values(rows).returning('id').execute();
     ids.push(...result.map((row) => row.id).sort((a, b) => a - b));
   }
-  await dialect.outboxNumbering.numberInTransaction(trx);
   return ids;
 }
 
-function toRow(event: PendingEvent, now: number) {
-  return { type: event.type, subject_id: event.subjectId, payload: JSON.stringify(event.payload), created_at: now };
+function toRow(event: PendingEvent, now: number, seq: number | null) {
+  return { type: event.type, subject_id: event.subjectId, payload: JSON.stringify(event.payload), created_at: now, seq };
 }
 
 /** A numbered row as the domain sees it; reading an unnumbered one is a bug in the query. */

@@ -51,13 +51,17 @@ export interface StoreDialect {
 /**
  * How a dialect gives outbox rows their delivery position (`seq`, see `numberOutboxRows`).
  * Where one writer runs at a time (SQLite), insert order is commit order and the writing
- * transaction numbers its own rows. Where writers run in parallel (PostgreSQL), a position
+ * transaction inserts its rows with their positions. Where writers run in parallel (PostgreSQL), a position
  * taken before commit could become visible after a higher one a reader has already passed,
  * so rows are numbered only once committed, by a pass in a transaction of its own.
  */
 export interface OutboxNumbering {
-  /** Called in the writing transaction after its events are inserted. */
-  numberInTransaction(trx: Kysely<Database>): Promise<void>;
+  /**
+   * Called in the writing transaction just before its events are inserted: the position its
+   * first event takes (the others follow in order), or `null` where rows are numbered only
+   * once committed.
+   */
+  firstPositionInTransaction(trx: Kysely<Database>): Promise<number | null>;
   /**
    * Called after a transaction that wrote events has committed: number them soon, without
    * making the writer wait. Never throws; a failed pass is retried by the dialect.

@@ -225,6 +225,12 @@ export interface Completion {
   readonly result: AttemptResult;
 }
 
+/** What {@link OperationQueue.completeAndClaim} did: each item's outcome, in order, and the new claims. */
+export interface CompletedBatch {
+  readonly outcomes: readonly CompletionOutcome[];
+  readonly claims: readonly Claim[];
+}
+
 /** How one item of a batch of completions ended: the moved operation, or why it was not reported (`OST_LEASE_LOST`, …). */
 export type CompletionOutcome = { readonly ok: true; readonly operation: Operation } | { readonly ok: false; readonly error: OstiaryError };
 
@@ -275,6 +281,11 @@ export interface OperationQueue {
   complete(operationId: string, attemptId: string, workerId: string, result: AttemptResult): Promise<Operation>;
   /** Like `complete` for several attempts in one transaction, each with its own outcome (see `Completion`). */
   completeMany(items: readonly Completion[]): Promise<readonly CompletionOutcome[]>;
+  /**
+   * `completeMany`, then up to `max` (≥ 0) claims for the same worker, in one transaction. It
+   * never waits for a device lock: a device another claimer holds is left for `claimMany`.
+   */
+  completeAndClaim(items: readonly Completion[], request: ClaimRequest, max: number): Promise<CompletedBatch>;
   /** Scheduled/waiting → cancelled now; running → flag the worker sees at its next heartbeat. */
   requestCancel(operationId: string, actor: string): Promise<Operation>;
   /** failed → scheduled, by a user. */

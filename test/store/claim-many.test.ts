@@ -140,6 +140,34 @@ for (const dialect of dialects) {
       );
     });
 
+    it('completeAndClaim reports a batch and claims the next work in the same transaction', async () => {
+      const executor = uniqueExecutor();
+      await fresh.store.operations.submitMany(Array.from({ length: 4 }, () => newOperation({ executor })));
+      const [first, second] = await fresh.store.operations.claimMany(claimRequest(executor), 2);
+      assert.ok(first && second);
+      const before = (await allEvents(fresh.store)).length;
+      const item = (claim: typeof first): Completion => ({ operationId: claim.operation.id, attemptId: claim.attempt.id, workerId: 'w1', result: SUCCEEDED });
+      const batch = await fresh.store.operations.completeAndClaim([item(first), item(second)], claimRequest(executor), 3);
+      assert.deepEqual(batch.outcomes.map((outcome) => (outcome.ok ? outcome.operation.status : outcome.error.code)), ['succeeded', 'succeeded']);
+      assert.equal(batch.claims.length, 2, 'only two were left to claim');
+      for (const claim of batch.claims) assert.deepEqual([claim.operation.status, claim.attempt.number], ['running', 1]);
+      const events = (await allEvents(fresh.store)).slice(before);
+      assert.deepEqual(events.map((event) => event.type), ['operation.succeeded', 'operation.succeeded', 'operation.running', 'operation.running']);
+      const none = await fresh.store.operations.completeAndClaim(batch.claims.map(item), claimRequest(executor), 0);
+      assert.deepEqual([none.outcomes.filter((outcome) => outcome.ok).length, none.claims.length], [2, 0], 'max 0 only reports');
+      const error = await rejectsWith(fresh.store.operations.completeAndClaim([], claimRequest(executor), -1), 'OST_VALIDATION');
+      assert.match(error.message, /claim\.max/);
+    });
+
+    it('completeAndClaim keeps the per-device limit and claims nothing on a full device', async () => {
+      const executor = uniqueExecutor();
+      await fresh.store.operations.submitMany([newOperation({ executor, deviceId: 'refill-dev' }), newOperation({ executor, deviceId: 'refill-dev' }), newOperation({ executor })]);
+      const [busy] = await fresh.store.operations.claimMany(claimRequest(executor), 1);
+      assert.equal(busy?.operation.deviceId, 'refill-dev');
+      const batch = await fresh.store.operations.completeAndClaim([], claimRequest(executor), 5);
+      assert.deepEqual(batch.claims.map((claim) => claim.operation.deviceId), [null], 'the second operation on the busy device waits');
+    });
+
     it('writes nothing when every item is invalid', async () => {
       const before = (await allEvents(fresh.store)).length;
       const outcomes = await fresh.store.operations.completeMany([

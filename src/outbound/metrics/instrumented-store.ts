@@ -1,4 +1,4 @@
-import type { AttemptResult, Claim, ClaimRequest, Completion, Store } from '../../store/store.js';
+import type { AttemptResult, Claim, ClaimRequest, Completion, CompletionOutcome, Store } from '../../store/store.js';
 import type { OstiaryMetrics } from './ostiary-metrics.js';
 
 /**
@@ -14,6 +14,12 @@ export function instrumentStore<S extends Store>(store: S, metrics: OstiaryMetri
     started.delete(attemptId);
     if (start) metrics.attemptDuration.observe({ executor: start.executor, outcome: result.outcome }, (now() - start.at) / 1000);
   };
+  const startAll = (claims: readonly Claim[]): void => {
+    for (const claim of claims) started.set(claim.attempt.id, { at: now(), executor: claim.operation.executor });
+  };
+  const observeAll = (items: readonly Completion[], outcomes: readonly CompletionOutcome[]): void => {
+    items.forEach((item, i) => (outcomes[i]?.ok ? observe(item.attemptId, item.result) : started.delete(item.attemptId)));
+  };
   const operations: Store['operations'] = Object.freeze({
     ...queue,
     claimNext: async (request: ClaimRequest) => {
@@ -23,7 +29,7 @@ export function instrumentStore<S extends Store>(store: S, metrics: OstiaryMetri
     },
     claimMany: async (request: ClaimRequest, max: number) => {
       const claims = await queue.claimMany(request, max);
-      for (const claim of claims) started.set(claim.attempt.id, { at: now(), executor: claim.operation.executor });
+      startAll(claims);
       return claims;
     },
     complete: async (operationId: string, attemptId: string, workerId: string, result: AttemptResult) => {
@@ -37,8 +43,14 @@ export function instrumentStore<S extends Store>(store: S, metrics: OstiaryMetri
     },
     completeMany: async (items: readonly Completion[]) => {
       const outcomes = await queue.completeMany(items);
-      items.forEach((item, i) => (outcomes[i]?.ok ? observe(item.attemptId, item.result) : started.delete(item.attemptId)));
+      observeAll(items, outcomes);
       return outcomes;
+    },
+    completeAndClaim: async (items: readonly Completion[], request: ClaimRequest, max: number) => {
+      const batch = await queue.completeAndClaim(items, request, max);
+      observeAll(items, batch.outcomes);
+      startAll(batch.claims);
+      return batch;
     },
     recoverExpiredLeases: async (at: number) => {
       const recovered = await queue.recoverExpiredLeases(at);

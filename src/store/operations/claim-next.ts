@@ -42,23 +42,32 @@ export async function claimNext(ctx: StoreContext, request: ClaimRequest): Promi
  * query looked), a new round leaves that device out; the bound on rounds is a guard.
  */
 export async function claimMany(ctx: StoreContext, request: ClaimRequest, max: number): Promise<readonly Claim[]> {
-  validateRequest(request);
-  if (!Number.isInteger(max) || max < 1) throw validationError('claim.max', 'expected an integer ≥ 1');
+  validateClaim(request, max, 1);
   if (request.executors.length === 0) return [];
   const fullDevices: string[] = [];
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round += 1) {
-    const result = await ctx.write((tx) => claimRound(ctx, tx, request, max, fullDevices));
+    const result = await ctx.write((tx) => claimRound(ctx, tx, request, max, fullDevices, true));
     if (result.claims.length > 0 || result.fullDevice === null) return result.claims;
     fullDevices.push(result.fullDevice);
   }
   return [];
 }
 
-async function claimRound(ctx: StoreContext, tx: WriteTx, request: ClaimRequest, max: number, fullDevices: readonly string[]): Promise<Round> {
+/**
+ * One claim round inside a transaction that has already written (a batch of completions):
+ * such a transaction may hold row locks, so it waits for no device lock at all — devices
+ * another claimer holds, or that are full, are left for the worker's next claim.
+ */
+export async function claimInTransaction(ctx: StoreContext, tx: WriteTx, request: ClaimRequest, max: number): Promise<readonly Claim[]> {
+  if (request.executors.length === 0) return [];
+  return (await claimRound(ctx, tx, request, max, [], false)).claims;
+}
+
+async function claimRound(ctx: StoreContext, tx: WriteTx, request: ClaimRequest, max: number, fullDevices: readonly string[], waitForFirstDevice: boolean): Promise<Round> {
   await ctx.dialect.beforeClaim(tx.db);
   const candidates = await claimCandidateQuery(ctx, tx, request, fullDevices, max).execute();
   if (candidates.length === 0) return { claims: [], fullDevice: null };
-  const room = await lockDevicesWithRoom(ctx, tx, candidates, request.perDeviceLimit);
+  const room = await lockDevicesWithRoom(ctx, tx, candidates, request.perDeviceLimit, waitForFirstDevice);
   const chosen: OperationRow[] = [];
   let fullDevice: string | null = null;
   for (const candidate of candidates) {
@@ -80,15 +89,15 @@ async function claimRound(ctx: StoreContext, tx: WriteTx, request: ClaimRequest,
 }
 
 /**
- * Locks the candidates' devices (the first waited for, the others only tried) and returns,
+ * Locks the candidates' devices (the first waited for when asked, the others only tried) and returns,
  * for each device locked, how many more operations may start on it: the limit less the
  * running ones, counted under the lock so no other claimer can change the count.
  */
-async function lockDevicesWithRoom(ctx: StoreContext, tx: WriteTx, candidates: readonly OperationRow[], limit: number): Promise<Map<string, number>> {
+async function lockDevicesWithRoom(ctx: StoreContext, tx: WriteTx, candidates: readonly OperationRow[], limit: number, waitForFirst: boolean): Promise<Map<string, number>> {
   const devices = [...new Set(candidates.flatMap((candidate) => (candidate.device_id === null ? [] : [candidate.device_id])))];
   const room = new Map<string, number>();
   for (const [i, deviceId] of devices.entries()) {
-    if (i === 0) await ctx.dialect.lockDevice(tx.db, deviceId);
+    if (i === 0 && waitForFirst) await ctx.dialect.lockDevice(tx.db, deviceId);
     else if (!(await ctx.dialect.tryLockDevice(tx.db, deviceId))) continue;
     room.set(deviceId, limit);
   }
@@ -174,6 +183,12 @@ async function startAttempts(tx: WriteTx, rows: readonly OperationRow[], request
     if (!operation) throw new OstiaryError('OST_INTERNAL', `claimed operation ${rows[i]?.id} changed under its lock`);
     return Object.freeze({ operation, attempt: toAttempt(attempts[i] as AttemptRow) });
   });
+}
+
+/** Checks a claim request and its `max` (at least `least`), naming the field at fault. */
+export function validateClaim(request: ClaimRequest, max: number, least: number): void {
+  if (!Number.isInteger(max) || max < least) throw validationError('claim.max', `expected an integer ≥ ${least}`);
+  validateRequest(request);
 }
 
 function validateRequest(request: ClaimRequest): void {

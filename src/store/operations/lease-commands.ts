@@ -2,7 +2,8 @@ import { sql, type RawBuilder } from 'kysely';
 import { ATTEMPT_OUTCOMES, OstiaryError, validationError, type Operation } from '../../domain/index.js';
 import type { StoreContext, WriteTx } from '../store-context.js';
 import { notFound } from '../store-errors.js';
-import type { AttemptResult, Completion, CompletionOutcome, HeartbeatResult } from '../store.js';
+import type { AttemptResult, ClaimRequest, CompletedBatch, Completion, CompletionOutcome, HeartbeatResult } from '../store.js';
+import { claimInTransaction, validateClaim } from './claim-next.js';
 import type { OperationRow } from './operation-rows.js';
 import { transition, transitionMany, type RowTransition } from './operation-transition.js';
 
@@ -86,7 +87,29 @@ export async function complete(
  * database failure fails the whole batch, and nothing of it is written.
  */
 export async function completeMany(ctx: StoreContext, items: readonly Completion[]): Promise<readonly CompletionOutcome[]> {
-  const outcomes: (CompletionOutcome | null)[] = items.map((item) => {
+  const invalid = validateAll(items);
+  if (invalid.every((outcome) => outcome !== null)) return invalid as CompletionOutcome[];
+  return ctx.write((tx) => completeBatch(tx, items, invalid));
+}
+
+/**
+ * {@link completeMany}, then, in the same transaction, claims up to `max` operations for the
+ * worker whose attempts just ended (see `claimInTransaction`): a busy worker pays one
+ * transaction, not two, for each turn of its slots.
+ */
+export async function completeAndClaim(ctx: StoreContext, items: readonly Completion[], request: ClaimRequest, max: number): Promise<CompletedBatch> {
+  validateClaim(request, max, 0);
+  const invalid = validateAll(items);
+  if (max === 0 && invalid.every((outcome) => outcome !== null)) return { outcomes: invalid as CompletionOutcome[], claims: [] };
+  return ctx.write(async (tx) => {
+    const outcomes = await completeBatch(tx, items, invalid);
+    return { outcomes, claims: max === 0 ? [] : await claimInTransaction(ctx, tx, request, max) };
+  });
+}
+
+/** `null` for a valid item, its refusal otherwise. */
+function validateAll(items: readonly Completion[]): (CompletionOutcome | null)[] {
+  return items.map((item) => {
     try {
       validateResult(item.result);
       return null;
@@ -94,34 +117,35 @@ export async function completeMany(ctx: StoreContext, items: readonly Completion
       return { ok: false, error: error as OstiaryError };
     }
   });
-  if (outcomes.every((outcome) => outcome !== null)) return outcomes as CompletionOutcome[];
-  return ctx.write(async (tx) => {
-    const done = [...outcomes];
-    const pending = items.flatMap((item, i) => (done[i] === null ? [{ item, i }] : []));
-    const rows = await readOperations(tx, pending.map(({ item }) => item.operationId));
-    const moves: { item: Completion; i: number; move: RowTransition }[] = [];
-    const moved = new Set<string>();
-    for (const { item, i } of pending) {
-      const row = rows.get(item.operationId);
-      if (!row) done[i] = { ok: false, error: notFound('operation', item.operationId) };
-      // A second report of one operation in the same batch finds it already moved by the first.
-      else if (!holdsLease(row, item) || moved.has(row.id)) done[i] = { ok: false, error: leaseLost(item.attemptId) };
-      else {
-        moved.add(row.id);
-        moves.push({ item, i, move: completion(tx, row, item) });
-      }
+}
+
+async function completeBatch(tx: WriteTx, items: readonly Completion[], invalid: readonly (CompletionOutcome | null)[]): Promise<CompletionOutcome[]> {
+  const done = [...invalid];
+  const pending = items.flatMap((item, i) => (done[i] === null ? [{ item, i }] : []));
+  if (pending.length === 0) return done as CompletionOutcome[];
+  const rows = await readOperations(tx, pending.map(({ item }) => item.operationId));
+  const moves: { item: Completion; i: number; move: RowTransition }[] = [];
+  const moved = new Set<string>();
+  for (const { item, i } of pending) {
+    const row = rows.get(item.operationId);
+    if (!row) done[i] = { ok: false, error: notFound('operation', item.operationId) };
+    // A second report of one operation in the same batch finds it already moved by the first.
+    else if (!holdsLease(row, item) || moved.has(row.id)) done[i] = { ok: false, error: leaseLost(item.attemptId) };
+    else {
+      moved.add(row.id);
+      moves.push({ item, i, move: completion(tx, row, item) });
     }
-    const operations = await transitionMany(tx, moves.map(({ move }) => move));
-    const ended: Completion[] = [];
-    moves.forEach(({ item, i }, k) => {
-      const operation = operations[k];
-      if (!operation) return void (done[i] = { ok: false, error: leaseLost(item.attemptId) });
-      done[i] = { ok: true, operation };
-      ended.push(item);
-    });
-    await endAttempts(tx, ended);
-    return done as CompletionOutcome[];
+  }
+  const operations = await transitionMany(tx, moves.map(({ move }) => move));
+  const ended: Completion[] = [];
+  moves.forEach(({ item, i }, k) => {
+    const operation = operations[k];
+    if (!operation) return void (done[i] = { ok: false, error: leaseLost(item.attemptId) });
+    done[i] = { ok: true, operation };
+    ended.push(item);
   });
+  await endAttempts(tx, ended);
+  return done as CompletionOutcome[];
 }
 
 async function completeIn(tx: WriteTx, item: Completion): Promise<Operation> {

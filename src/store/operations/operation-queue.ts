@@ -2,7 +2,7 @@ import type { NewOperation } from '../../domain/index.js';
 import type { StoreContext } from '../store-context.js';
 import type { OperationQueue } from '../store.js';
 import { claimMany, claimNext } from './claim-next.js';
-import { appendTranscript, complete, completeMany, heartbeat } from './lease-commands.js';
+import { appendTranscript, complete, completeAndClaim, completeMany, heartbeat } from './lease-commands.js';
 import { recoverExpiredLeases } from './lease-recovery.js';
 import { getOperation, listAttempts, listOperations, queueStats } from './operation-queries.js';
 import { submitOperations } from './submit-operations.js';
@@ -26,6 +26,7 @@ export function createOperationQueue(ctx: StoreContext): OperationQueue {
     appendTranscript: (attemptId, workerId, text) => appendTranscript(ctx, attemptId, workerId, text),
     complete: (operationId, attemptId, workerId, result) => complete(ctx, operationId, attemptId, workerId, result),
     completeMany: (items) => completeMany(ctx, items),
+    completeAndClaim: (items, request, max) => completeAndClaim(ctx, items, request, max),
     requestCancel: (operationId, actor) => requestCancel(ctx, operationId, actor),
     restart: (operationId, actor) => restart(ctx, operationId, actor),
     runImmediately: (operationId, actor) => runImmediately(ctx, operationId, actor),

@@ -46,7 +46,9 @@ export class OutboxSequencer implements OutboxNumbering {
   }
 
   /** Numbering happens after commit, never in the writing transaction. */
-  async numberInTransaction(): Promise<void> {}
+  async firstPositionInTransaction(): Promise<null> {
+    return null;
+  }
 
   /**
    * After a commit, numbering waits {@link COMMITTED_GATHER_MS} so that the commits of a busy

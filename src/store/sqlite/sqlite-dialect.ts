@@ -5,7 +5,6 @@ import { Kysely, type SqliteDatabase } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../database.js';
 import type { OutboxNumbering, StoreDialect } from '../store-dialect.js';
-import { numberOutboxRows } from '../outbox-positions.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { classifySqliteError } from './sqlite-errors.js';
 import { sqliteSchemaTypes } from './sqlite-schema-types.js';
@@ -48,9 +47,16 @@ export function openSqliteDialect(path: string): StoreDialect {
   } satisfies StoreDialect);
 }
 
-/** One writer at a time, so insert order is commit order: the writing transaction numbers its own rows. */
+/**
+ * One writer at a time (`BEGIN IMMEDIATE`, across processes too), so insert order is commit
+ * order: the writing transaction inserts its rows with the positions after the highest one
+ * (one look at the end of the `seq` index), with no numbering pass.
+ */
 const sqliteOutboxNumbering = Object.freeze<OutboxNumbering>({
-  numberInTransaction: async (trx) => void (await numberOutboxRows(trx)),
+  firstPositionInTransaction: async (trx) => {
+    const row = await trx.selectFrom('outbox_events').select((eb) => eb.fn.max('seq').as('head')).executeTakeFirst();
+    return Number(row?.head ?? 0) + 1;
+  },
   committed: () => undefined,
   numberCommitted: async () => {},
 });
