@@ -89,8 +89,13 @@ for (const dialect of dialects) {
       for (const table of ['devices', 'credentials', 'credential_fields', 'secrets', 'secret_versions', 'templates', 'template_versions', 'operations', 'attempts', 'outbox_events']) {
         assert.ok(shape.tables[table], `table ${table}`);
       }
-      for (const index of ['operations_claim', 'operations_lease', 'operations_device_status', 'secret_versions_one_live_state']) {
+      for (const index of ['operations_claim', 'operations_lease', 'operations_device_running', 'operations_device', 'secret_versions_one_live_state']) {
         assert.ok(shape.indexes.some((def) => def.includes(index)), `index ${index}`);
+      }
+      // The queue's indexes hold only the live rows they serve (migration 0007).
+      for (const [index, status] of [['operations_claim', 'scheduled'], ['operations_lease', 'running'], ['operations_device_running', 'running']]) {
+        const def = shape.indexes.find((candidate) => new RegExp(`\\b${index}\\b`).test(candidate)) ?? '';
+        assert.match(def, new RegExp(`where.*status.*'${status}'`, 'i'), `${index} is partial: ${def}`);
       }
       assert.equal(shape.tables.outbox_events?.id?.autoIncrement, true);
     });

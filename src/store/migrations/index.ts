@@ -6,6 +6,7 @@ import { taskManagerMigration } from './0003-task-manager.js';
 import { rotationMigration } from './0004-rotation.js';
 import { outboundMigration } from './0005-outbound.js';
 import { claimOrderIndexMigration } from './0006-claim-order-index.js';
+import { partialQueueIndexesMigration } from './0007-partial-queue-indexes.js';
 
 /**
  * Every migration, by number. The numbers are the same for every dialect; Kysely runs them
@@ -19,6 +20,7 @@ export function migrationsFor(types: SchemaTypes): Record<string, Migration> {
     '0004-rotation': rotationMigration(),
     '0005-outbound': outboundMigration(types),
     '0006-claim-order-index': claimOrderIndexMigration(),
+    '0007-partial-queue-indexes': partialQueueIndexesMigration(),
   };
 }
 
