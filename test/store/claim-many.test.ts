@@ -140,6 +140,22 @@ for (const dialect of dialects) {
       );
     });
 
+    it('a batch without retries is fenced by its UPDATE alone: a lost lease and an unknown operation are told apart', async () => {
+      const executor = uniqueExecutor();
+      await fresh.store.operations.submitMany(Array.from({ length: 2 }, () => newOperation({ executor })));
+      const [mine, theirs] = await fresh.store.operations.claimMany(claimRequest(executor), 2);
+      assert.ok(mine && theirs);
+      const outcomes = await fresh.store.operations.completeMany([
+        { operationId: mine.operation.id, attemptId: mine.attempt.id, workerId: 'w1', result: SUCCEEDED },
+        { operationId: theirs.operation.id, attemptId: theirs.attempt.id, workerId: 'w-other', result: SUCCEEDED },
+        { operationId: 'no-such-operation', attemptId: 'a', workerId: 'w1', result: SUCCEEDED },
+      ]);
+      assert.deepEqual(outcomes.map((outcome) => (outcome.ok ? outcome.operation.status : outcome.error.code)), ['succeeded', 'OST_LEASE_LOST', 'OST_NOT_FOUND']);
+      const untouched = await fresh.store.operations.get(theirs.operation.id);
+      assert.deepEqual([untouched?.status, untouched?.leaseOwner], ['running', 'w1']);
+      assert.equal((await fresh.store.operations.attempts(theirs.operation.id))[0]?.endedAt, null, 'the other worker\'s attempt was not ended');
+    });
+
     it('completeAndClaim reports a batch and claims the next work in the same transaction', async () => {
       const executor = uniqueExecutor();
       await fresh.store.operations.submitMany(Array.from({ length: 4 }, () => newOperation({ executor })));

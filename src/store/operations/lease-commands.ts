@@ -123,11 +123,13 @@ async function completeBatch(tx: WriteTx, items: readonly Completion[], invalid:
   const done = [...invalid];
   const pending = items.flatMap((item, i) => (done[i] === null ? [{ item, i }] : []));
   if (pending.length === 0) return done as CompletionOutcome[];
-  const rows = await readOperations(tx, pending.map(({ item }) => item.operationId));
+  // Only a retry reads the row first: a cancel requested while the attempt ran turns it into
+  // `cancelled`. Any other report moves a row whose state the lease fence fully decides.
+  const rows = pending.some(({ item }) => item.result.nextStatus === 'scheduled') ? await readOperations(tx, pending.map(({ item }) => item.operationId)) : null;
   const moves: { item: Completion; i: number; move: RowTransition }[] = [];
   const moved = new Set<string>();
   for (const { item, i } of pending) {
-    const row = rows.get(item.operationId);
+    const row = rows ? rows.get(item.operationId) : fencedRow(item);
     if (!row) done[i] = { ok: false, error: notFound('operation', item.operationId) };
     // A second report of one operation in the same batch finds it already moved by the first.
     else if (!holdsLease(row, item) || moved.has(row.id)) done[i] = { ok: false, error: leaseLost(item.attemptId) };
@@ -138,15 +140,27 @@ async function completeBatch(tx: WriteTx, items: readonly Completion[], invalid:
   }
   const operations = await transitionMany(tx, moves.map(({ move }) => move));
   const ended: Completion[] = [];
+  const missed: { item: Completion; i: number }[] = [];
   moves.forEach(({ item, i }, k) => {
     const operation = operations[k];
-    if (!operation) return void (done[i] = { ok: false, error: leaseLost(item.attemptId) });
+    if (!operation) return void missed.push({ item, i });
     done[i] = { ok: true, operation };
     ended.push(item);
   });
+  const known = missed.length === 0 ? new Map<string, OperationRow>() : await readOperations(tx, missed.map(({ item }) => item.operationId));
+  for (const { item, i } of missed) {
+    done[i] = { ok: false, error: known.has(item.operationId) ? leaseLost(item.attemptId) : notFound('operation', item.operationId) };
+  }
   await endAttempts(tx, ended);
   return done as CompletionOutcome[];
 }
+
+/** The row as a report that holds its lease knows it: running, under this worker and attempt (the UPDATE checks it). */
+function fencedRow({ operationId, workerId, attemptId }: Completion): LeaseView {
+  return { id: operationId, status: 'running', lease_owner: workerId, current_attempt_id: attemptId, cancel_requested: false };
+}
+
+type LeaseView = Pick<OperationRow, 'id' | 'status' | 'lease_owner' | 'current_attempt_id' | 'cancel_requested'>;
 
 async function completeIn(tx: WriteTx, item: Completion): Promise<Operation> {
   const row = await tx.db.selectFrom('operations').selectAll().where('id', '=', item.operationId).executeTakeFirst();
@@ -169,12 +183,12 @@ async function readOperations(tx: WriteTx, ids: readonly string[]): Promise<Map<
   return rows;
 }
 
-function holdsLease(row: OperationRow, { workerId, attemptId }: Completion): boolean {
+function holdsLease(row: LeaseView, { workerId, attemptId }: Completion): boolean {
   return row.status === 'running' && row.lease_owner === workerId && row.current_attempt_id === attemptId;
 }
 
 /** The operation's move for a reported attempt. A cancel requested while the attempt ran wins over a retry. */
-function completion(tx: WriteTx, row: OperationRow, { attemptId, workerId, result }: Completion): RowTransition {
+function completion(tx: WriteTx, row: LeaseView, { attemptId, workerId, result }: Completion): RowTransition {
   const to = result.nextStatus === 'scheduled' && Boolean(row.cancel_requested) ? 'cancelled' : result.nextStatus;
   return {
     row,

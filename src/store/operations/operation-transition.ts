@@ -24,7 +24,7 @@ export interface Transition {
  * fenced), so a concurrent change makes it match nothing: then it returns `null` and
  * changes nothing.
  */
-export async function transition(tx: WriteTx, row: OperationRow, change: Transition): Promise<Operation | null> {
+export async function transition(tx: WriteTx, row: RowBefore, change: Transition): Promise<Operation | null> {
   assertTransition(row.status as OperationStatus, change.to);
   let update = tx.db
     .updateTable('operations')
@@ -34,9 +34,16 @@ export async function transition(tx: WriteTx, row: OperationRow, change: Transit
   if (change.fence) update = update.where('lease_owner', '=', change.fence.workerId).where('current_attempt_id', '=', change.fence.attemptId);
   const updated = await update.returningAll().executeTakeFirst();
   if (!updated) return null;
-  tx.appendEvent(`operation.${change.to}`, row.id, { ...eventBase(row), from: row.status, to: change.to, ...change.event });
+  // The ids in the event never change, so the updated row gives them.
+  tx.appendEvent(`operation.${change.to}`, row.id, { ...eventBase(updated), from: row.status, to: change.to, ...change.event });
   return toOperation(updated);
 }
+
+/**
+ * What a move needs to know of the row before it: its id and the status it was seen in (read,
+ * or known from the lease being held: a fenced row is `running`).
+ */
+export type RowBefore = Pick<OperationRow, 'id' | 'status'>;
 
 /** The ids every operation event carries. */
 export function eventBase(row: Pick<OperationRow, 'id' | 'device_id' | 'credential_id' | 'run_id'>): Record<string, unknown> {
@@ -45,7 +52,7 @@ export function eventBase(row: Pick<OperationRow, 'id' | 'device_id' | 'credenti
 
 /** One row's move in {@link transitionMany}. */
 export interface RowTransition extends Transition {
-  readonly row: OperationRow;
+  readonly row: RowBefore;
 }
 
 /**
@@ -81,7 +88,7 @@ export async function transitionMany(tx: WriteTx, moves: readonly RowTransition[
   return moves.map((move) => {
     const row = updated.get(move.row.id);
     if (!row) return null;
-    tx.appendEvent(`operation.${move.to}`, move.row.id, { ...eventBase(move.row), from: move.row.status, to: move.to, ...move.event });
+    tx.appendEvent(`operation.${move.to}`, move.row.id, { ...eventBase(row), from: move.row.status, to: move.to, ...move.event });
     return toOperation(row);
   });
 }
