@@ -6,13 +6,15 @@
  * systems, after one unmeasured OpenSSH pass that warms every host up.
  *
  * Options: --hosts N (200) --rounds N (3) --only ostiary,ansible,openssh --concurrency N (Ostiary's
- * engine: logins in flight at once; default every host)
+ * engine: logins in flight at once; default every host) --lab lean|stock (how the hosts are set
+ * up, the same for every system; see `FanoutLabKind`; default lean)
  */
 import { parseArgs } from 'node:util';
 import { requireSshHosts } from '../test/support/ssh-hosts.js';
 import { runAnsibleFanout } from './fanout/ansible-fanout.js';
 import { CpuMeter } from './fanout/cpu-meter.js';
-import { startFanoutLab } from './fanout/fanout-lab.js';
+import { FANOUT_LAB_KINDS, describeLab, startFanoutLab } from './fanout/fanout-lab.js';
+import type { FanoutLabKind } from './fanout/fanout-lab.js';
 import { fanoutRoundLine, fanoutTable, fanoutTargetLines, perRoundRatios } from './fanout/fanout-report.js';
 import type { FanoutResult } from './fanout/fanout-result.js';
 import { runOpenSshFanout } from './fanout/openssh-fanout.js';
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     only: { type: 'string', default: SYSTEMS.join(',') },
     concurrency: { type: 'string', default: '' },
+    lab: { type: 'string', default: 'lean' },
   },
 });
 
@@ -36,11 +39,12 @@ await runBenchmark(async () => {
   const hosts = positive('hosts');
   const rounds = positive('rounds');
   const chosen = SYSTEMS.filter((system) => values.only.split(',').includes(system));
+  const labKind = labKindOption();
   const missing = await requireSshHosts();
   if (missing) throw new Error(`cannot start the SSH hosts: ${missing}`);
   console.log(`# SSH fan-out · ${describeMachine(machineInfo())}`);
-  const lab = await startFanoutLab(hosts);
-  console.log(`${hosts} hosts up in ${formatNumber(lab.startupMs)} ms · ${rounds} rounds · load ${loadAverage()}`);
+  const lab = await startFanoutLab(hosts, labKind);
+  console.log(`${hosts} hosts up in ${formatNumber(lab.startupMs)} ms · ${describeLab(labKind)} · ${rounds} rounds · load ${loadAverage()}`);
   const meter = new CpuMeter(lab.harnessDir);
   const warm = await runOpenSshFanout(lab, meter);
   if (warm.succeeded !== hosts) throw new Error(`warm-up: ${warm.note}`);
@@ -66,4 +70,10 @@ function positive(name: 'hosts' | 'rounds' | 'concurrency'): number {
   const value = Number(values[name]);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}: expected a positive integer, got ${values[name]}`);
   return value;
+}
+
+function labKindOption(): FanoutLabKind {
+  const kind = FANOUT_LAB_KINDS.find((candidate) => candidate === values.lab);
+  if (!kind) throw new Error(`--lab: expected one of ${FANOUT_LAB_KINDS.join(', ')}, got ${values.lab}`);
+  return kind;
 }

@@ -45,6 +45,13 @@ export interface SshHostsOptions {
   readonly permitRootLogin?: boolean;
   /** sshd_config lines that win over the harness defaults, e.g. `PasswordAuthentication no`. @defaultValue [] */
   readonly sshdConfig?: readonly string[];
+  /**
+   * sshd re-executes itself for every connection (fresh address-space layout per session).
+   * `false` passes `-r`: each connection is only a fork of the listener, which spares a whole
+   * exec of sshd per login where many logins on a small machine matter more than that.
+   * @defaultValue true
+   */
+  readonly reexecPerConnection?: boolean;
   /** Fake `/etc/init.d` scripts: `service NAME restart` prints `Restarting NAME ... done`. @defaultValue ['rsync', 'mysql'] */
   readonly services?: readonly string[];
   /** Extra commands (name → `sh` script body) on the PATH of login shells. @defaultValue {} */
@@ -245,6 +252,7 @@ class SshLab implements SshHosts {
       authorizedKeysDir: authorizedKeysDir(this.base),
       permitRootLogin: this.options.permitRootLogin ?? false,
       extraConfig: this.options.sshdConfig ?? [],
+      reexec: this.options.reexecPerConnection ?? true,
     });
     this.#daemons.add(daemon);
     return daemon;

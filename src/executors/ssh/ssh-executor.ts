@@ -4,6 +4,7 @@ import type { MaskValues } from '../../templates/masks.js';
 import { parseSshTemplate } from '../../templates/ssh/parse-ssh-template.js';
 import type { SshProgram } from '../../templates/ssh/ssh-program.js';
 import { createRedactor } from '../../vault/redactor.js';
+import type { Redactor } from '../../vault/redactor.js';
 import { parseExecutorConfig } from '../executor-config.js';
 import type { ExecutionContext, ExecutionOutcome, Executor, LoginCheck, LoginMaterial, LoginVerdict } from '../executor.js';
 import { FinalExecutorError } from '../executor.js';
@@ -70,8 +71,18 @@ function sessionOptions(context: ExecutionContext, transcript: SessionTranscript
     transcript,
     readTimeoutMs: context.timeouts.readMs,
     signal: context.signal,
-    redact: createRedactor([...secrets]).redact,
+    redact: redactOnDemand([...secrets]),
   };
+}
+
+/**
+ * Only an error message quotes output, so the redactor is built the first time one does: an
+ * automaton over a private key's variants costs about 1 MB and several milliseconds, which
+ * every successful session would otherwise pay (and the engine redacts the transcript anyway).
+ */
+function redactOnDemand(secrets: readonly string[]): (text: string) => string {
+  let redactor: Redactor | null = null;
+  return (text) => (redactor ??= createRedactor(secrets)).redact(text);
 }
 
 function parseProgram(source: string): SshProgram {

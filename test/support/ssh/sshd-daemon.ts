@@ -25,6 +25,8 @@ export interface SshdDaemonSettings {
   readonly permitRootLogin: boolean;
   /** Lines placed before the defaults; sshd keeps the first value it reads for a keyword. */
   readonly extraConfig: readonly string[];
+  /** Whether sshd re-executes itself for each connection (its default; `false` passes `-r`). @defaultValue true */
+  readonly reexec?: boolean;
 }
 
 /** Per-process options of a command run inside a host. */
@@ -43,7 +45,8 @@ ${MOUNT_FUNCTION}
 mount_etc "$1" "$2"
 # a builtin write instead of \`hostname\`: every exec costs ~35 ms on these VMs
 printf %s "$3" > /proc/sys/kernel/hostname
-exec ${SSHD} -D -f "$4" -E "$5"`;
+config=$4; log=$5; shift 5
+exec ${SSHD} -D -f "$config" -E "$log" "$@"`;
 
 export class SshdDaemon {
   #child: ChildProcess | null = null;
@@ -121,11 +124,16 @@ export class SshdDaemon {
     const { layer, dir, hostname } = this.settings;
     // setpriv --pdeathsig: if the test process dies without cleaning up (SIGKILL, crash),
     // the kernel kills sshd too; the pdeathsig survives the execs down to sshd.
-    const args = ['--pdeathsig', 'KILL', 'unshare', '-m', '-u', '--propagation', 'private', 'sh', '-c', START_SCRIPT, 'sshd-host', ...hostMountArgs(layer, dir), hostname, this.#path('sshd_config'), this.#path('sshd.log')];
+    const args = ['--pdeathsig', 'KILL', 'unshare', '-m', '-u', '--propagation', 'private', 'sh', '-c', START_SCRIPT, 'sshd-host', ...hostMountArgs(layer, dir), hostname, this.#path('sshd_config'), this.#path('sshd.log'), ...this.#sshdFlags()];
     const child = spawn('setpriv', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.setEncoding('utf8').on('data', (text: string) => (this.#stderr += text));
     child.on('error', () => undefined); // reported by #waitUntilListening through exitCode
     return child;
+  }
+
+  /** Flags after the harness's own (`-D -f CONFIG -E LOG`). */
+  #sshdFlags(): string[] {
+    return this.settings.reexec === false ? ['-r'] : [];
   }
 
   async #waitUntilListening(child: ChildProcess, logOffset: number): Promise<void> {
