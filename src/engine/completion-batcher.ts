@@ -4,6 +4,16 @@ import type { AttemptResult, Claim, ClaimRequest, Completion, CompletionOutcome,
 /** Largest batch of completions written in one transaction. */
 const MAX_BATCH = 64;
 
+/**
+ * How long a report waits for the reports of the worker's other running attempts before its
+ * batch is written. Without it a busy worker settles into batches of one or two (each report
+ * is written alone, so it frees one slot and claims one, whose report comes alone again):
+ * measured on PostgreSQL, 1.6 operations per transaction at concurrency 8. An attempt takes
+ * seconds in real use, so 2 ms more before its report is written costs nothing there; a
+ * report is written at once when no other attempt is running.
+ */
+export const GATHER_MS = 2;
+
 interface Waiting {
   readonly item: Completion;
   resolve(operation: Operation): void;
@@ -22,6 +32,8 @@ export interface ClaimRefill {
    * reserves those slots until {@link adopt} is called.
    */
   reserve(finishing: number): { readonly request: ClaimRequest; readonly max: number } | null;
+  /** Attempts of the worker still running, those waiting to be reported included. */
+  running(): number;
   /** Starts what was claimed and releases the reservation (`claims` is empty when the write failed). */
   adopt(claims: readonly Claim[], reserved: number): void;
 }
@@ -37,6 +49,7 @@ export interface ClaimRefill {
 export class CompletionBatcher {
   #waiting: Waiting[] = [];
   #writing = false;
+  #gather: NodeJS.Timeout | null = null;
   #refill: ClaimRefill | null = null;
 
   constructor(private readonly store: Pick<Store, 'operations'>) {}
@@ -49,7 +62,18 @@ export class CompletionBatcher {
   complete(operationId: string, attemptId: string, workerId: string, result: AttemptResult): Promise<Operation> {
     return new Promise<Operation>((resolve, reject) => {
       this.#waiting.push({ item: { operationId, attemptId, workerId, result }, resolve, reject });
-      if (!this.#writing) void this.#writeAll();
+      if (this.#writing) return; // the writer takes it with the next batch
+      if (this.#waiting.length >= (this.#refill?.running() ?? 0)) {
+        // Every running attempt has reported: nothing more to wait for.
+        if (this.#gather) clearTimeout(this.#gather);
+        this.#gather = null;
+        void this.#writeAll();
+      } else {
+        this.#gather ??= setTimeout(() => {
+          this.#gather = null;
+          if (!this.#writing) void this.#writeAll();
+        }, GATHER_MS);
+      }
     });
   }
 

@@ -94,6 +94,10 @@ export class Worker implements ClaimRefill {
     return { request: this.#request(), max };
   }
 
+  running(): number {
+    return this.#running.size;
+  }
+
   adopt(claims: readonly Claim[], reserved: number): void {
     this.#reserved -= reserved;
     // Claimed while stopping: they run anyway, and stop() waits for them like any other.
