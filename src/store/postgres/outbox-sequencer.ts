@@ -8,13 +8,11 @@ import { lockOutboxSequencer } from './advisory-locks.js';
 export const SEQUENCER_RETRY_MS = 1000;
 
 /**
- * How long numbering after a commit waits to gather more commits into the same pass. With 5 ms
- * a busy engine ran more numbering passes (five round trips and a commit each) than report
- * transactions; 20 ms measured +8–15 % operations/s (BENCHMARKS.md). Nobody waits for it:
- * readers number what they need themselves (`numberCommitted`); only pushed deliveries (SSE,
- * sinks) may see an event up to 20 ms later.
+ * How long numbering after a commit waits to gather more commits into the same pass. (20 ms
+ * was tried: no more operations/s in a 3-round run, and numbering passes then overlapped the
+ * next idle claims, raising the 4-worker idle p99 from 43 to 49 ms; BENCHMARKS.md.)
  */
-export const COMMITTED_GATHER_MS = 20;
+export const COMMITTED_GATHER_MS = 5;
 
 /**
  * PostgreSQL's outbox numbering. Event rows are inserted with no lock and no `seq`, so
