@@ -102,10 +102,7 @@ export class CompletionBatcher {
   async #write(items: readonly Completion[]): Promise<readonly CompletionOutcome[]> {
     const refill = this.#refill;
     const ask = refill?.reserve(items.length) ?? null;
-    if (!refill || !ask || ask.max === 0) {
-      if (refill && ask) refill.adopt([], ask.max);
-      return this.store.operations.completeMany(items);
-    }
+    if (!refill || !ask) return this.store.operations.completeMany(items);
     let claims: readonly Claim[] = [];
     try {
       const batch = await this.store.operations.completeAndClaim(items, ask.request, ask.max);

@@ -5,7 +5,7 @@ import { notFound } from '../store-errors.js';
 import type { AttemptResult, ClaimRequest, CompletedBatch, Completion, CompletionOutcome, HeartbeatResult } from '../store.js';
 import { claimInTransaction, validateClaim } from './claim-next.js';
 import type { OperationRow } from './operation-rows.js';
-import { transition, transitionMany, type RowTransition } from './operation-transition.js';
+import { transitionMany, type RowTransition } from './operation-transition.js';
 
 const NEXT_STATUSES = ['succeeded', 'failed', 'cancelled', 'scheduled'] as const;
 
@@ -75,8 +75,10 @@ export async function complete(
   workerId: string,
   result: AttemptResult,
 ): Promise<Operation> {
-  validateResult(result);
-  return ctx.write((tx) => completeIn(tx, { operationId, attemptId, workerId, result }));
+  const [outcome] = await completeMany(ctx, [{ operationId, attemptId, workerId, result }]);
+  // One item gives one outcome.
+  if (!outcome?.ok) throw outcome?.error ?? new OstiaryError('OST_INTERNAL', `no outcome for attempt ${attemptId}`);
+  return outcome.operation;
 }
 
 /**
@@ -161,17 +163,6 @@ function fencedRow({ operationId, workerId, attemptId }: Completion): LeaseView 
 }
 
 type LeaseView = Pick<OperationRow, 'id' | 'status' | 'lease_owner' | 'current_attempt_id' | 'cancel_requested'>;
-
-async function completeIn(tx: WriteTx, item: Completion): Promise<Operation> {
-  const row = await tx.db.selectFrom('operations').selectAll().where('id', '=', item.operationId).executeTakeFirst();
-  if (!row) throw notFound('operation', item.operationId);
-  if (!holdsLease(row, item)) throw leaseLost(item.attemptId);
-  const move = completion(tx, row, item);
-  const operation = await transition(tx, row, move);
-  if (!operation) throw leaseLost(item.attemptId);
-  await endAttempts(tx, [item]);
-  return operation;
-}
 
 async function readOperations(tx: WriteTx, ids: readonly string[]): Promise<Map<string, OperationRow>> {
   const rows = new Map<string, OperationRow>();
