@@ -132,7 +132,9 @@ describe('master key from OSTIARY_MASTER_KEY', () => {
     const key = randomKey();
     const bad = [
       'secret-but-short',
-      key.base64.slice(0, 43),
+      // Standard base64 (a '+' in it) without its '=' padding. Not `key.base64.slice(0, 43)`:
+      // when a random key's base64 has no '+' or '/', that is its valid unpadded URL-safe form.
+      `${key.base64.slice(0, 42)}+`,
       key.hex.slice(0, 63),
       `${key.hex}00`,
       Buffer.alloc(31, 9).toString('base64'),
